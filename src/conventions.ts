@@ -1,0 +1,255 @@
+/**
+ * Trading semantic conventions: the one place that names every instrument, attribute,
+ * unit and bucket layout this package emits. docs/conventions.md is generated from the
+ * same facts and a test keeps the two in step.
+ *
+ * Names follow OpenTelemetry style (dot-separated, no unit in the name); units are UCUM.
+ * The Prometheus name each one gets at `/metrics` is listed in docs/conventions.md.
+ */
+
+/** Attribute keys of the closed trading attribute set. Nothing else becomes a metric label. */
+export const Attr = {
+  exchange: 'trading.exchange',
+  symbol: 'trading.symbol',
+  side: 'trading.side',
+  orderType: 'trading.order.type',
+  orderStatus: 'trading.order.status',
+  orderStage: 'trading.order.stage',
+  strategy: 'trading.strategy',
+  rejectReason: 'trading.reject_reason',
+  asset: 'trading.asset',
+  /** Span attribute and baggage key only: never a metric label (unbounded cardinality). */
+  correlationId: 'trading.correlation_id',
+} as const;
+
+/** Order side. */
+export const SIDES = ['buy', 'sell'] as const;
+export type Side = (typeof SIDES)[number];
+
+/** Order type as sent to the exchange. */
+export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit'] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+
+/**
+ * Order counter statuses. `placed` counts every order the strategy submits (including the
+ * ones a risk check rejects), so `filled / placed` is the fill rate and
+ * `placed - (filled + cancelled + rejected + expired)` is the number of active orders.
+ */
+export const ORDER_STATUSES = [
+  'placed',
+  'partially_filled',
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Statuses that end an order's life. */
+export const TERMINAL_STATUSES = ['filled', 'cancelled', 'rejected', 'expired'] as const;
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+/**
+ * Order lifecycle stages, in order:
+ * created → risk_checked → sent → acknowledged → partially_filled* → filled | cancelled | rejected | expired.
+ */
+export const ORDER_STAGES = [
+  'created',
+  'risk_checked',
+  'sent',
+  'acknowledged',
+  'partially_filled',
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+] as const;
+export type OrderStage = (typeof ORDER_STAGES)[number];
+
+/**
+ * Why an order was rejected. Exchange-specific codes should be mapped onto this closed set;
+ * anything unmapped is recorded as `other` (and counted as a rejected measurement value).
+ */
+export const REJECT_REASONS = [
+  'insufficient_balance',
+  'price_out_of_band',
+  'rate_limited',
+  'unknown_symbol',
+  'risk_limit',
+  'invalid_order',
+  'timeout',
+  'other',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** Why the facade refused a measurement. Values of `trading.telemetry.rejected_measurements{reason}`. */
+export const MEASUREMENT_REJECTIONS = [
+  'non_finite',
+  'negative',
+  'out_of_range',
+  'invalid_label',
+  'invalid_enum',
+] as const;
+export type MeasurementRejection = (typeof MEASUREMENT_REJECTIONS)[number];
+
+/** Describes one instrument: its OTel name, kind, UCUM unit, description and label keys. */
+export interface InstrumentConvention {
+  readonly name: string;
+  readonly kind: 'counter' | 'gauge' | 'histogram';
+  readonly unit: string;
+  readonly description: string;
+  readonly attributes: readonly string[];
+}
+
+function instrument<const T extends InstrumentConvention>(spec: T): T {
+  return spec;
+}
+
+/**
+ * Latency buckets in seconds, from 50 µs to 10 s, roughly 1-2.5-5 per decade.
+ * Trading latency lives between co-located microseconds and a congested REST call.
+ */
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
+  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+  2.5, 5, 10,
+];
+
+/** Slippage buckets in basis points, signed: negative slippage is price improvement. */
+export const SLIPPAGE_BUCKETS_BPS: readonly number[] = [
+  -50, -20, -10, -5, -2, -1, -0.5, 0, 0.5, 1, 2, 5, 10, 20, 50, 100,
+];
+
+/** Fill-ratio buckets: the share of the ordered quantity that was filled, 0 to 1. */
+export const FILL_RATIO_BUCKETS: readonly number[] = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1];
+
+/** Every instrument the facade creates. */
+export const Instruments = {
+  orders: instrument({
+    name: 'trading.orders',
+    kind: 'counter',
+    unit: '{order}',
+    description: 'Orders by status. placed counts every submitted order; rejections carry a reason.',
+    attributes: [Attr.exchange, Attr.symbol, Attr.side, Attr.orderType, Attr.strategy, Attr.orderStatus, Attr.rejectReason],
+  }),
+  activeOrders: instrument({
+    name: 'trading.orders.active',
+    kind: 'gauge',
+    unit: '{order}',
+    description: 'Orders placed and not yet filled, cancelled, rejected or expired.',
+    attributes: [Attr.exchange, Attr.symbol, Attr.side, Attr.orderType, Attr.strategy],
+  }),
+  trades: instrument({
+    name: 'trading.trades',
+    kind: 'counter',
+    unit: '{trade}',
+    description: 'Executions (full or partial fills) received from the exchange.',
+    attributes: [Attr.exchange, Attr.symbol, Attr.side, Attr.strategy],
+  }),
+  stageDuration: instrument({
+    name: 'trading.order.stage.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from the previous lifecycle stage to this one.',
+    attributes: [Attr.exchange, Attr.orderStage],
+  }),
+  orderDuration: instrument({
+    name: 'trading.order.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from order creation to its terminal status.',
+    attributes: [Attr.exchange, Attr.orderStatus],
+  }),
+  slippage: instrument({
+    name: 'trading.order.slippage',
+    kind: 'histogram',
+    unit: '{bp}',
+    description: 'Fill price against the expected price, in basis points; positive is worse for us.',
+    attributes: [Attr.exchange, Attr.symbol, Attr.side],
+  }),
+  fillRatio: instrument({
+    name: 'trading.order.fill_ratio',
+    kind: 'histogram',
+    unit: '1',
+    description: 'Filled quantity over ordered quantity when an order ends.',
+    attributes: [Attr.exchange, Attr.symbol],
+  }),
+  positionSize: instrument({
+    name: 'trading.position.size',
+    kind: 'gauge',
+    unit: '{unit}',
+    description: 'Signed position size in base-asset units; short positions are negative.',
+    attributes: [Attr.exchange, Attr.symbol],
+  }),
+  openPositions: instrument({
+    name: 'trading.positions.open',
+    kind: 'gauge',
+    unit: '{position}',
+    description: 'Symbols with a non-zero position.',
+    attributes: [Attr.exchange],
+  }),
+  balance: instrument({
+    name: 'trading.balance',
+    kind: 'gauge',
+    unit: '{unit}',
+    description: 'Signed balance per asset, in units of that asset.',
+    attributes: [Attr.exchange, Attr.asset],
+  }),
+  realizedPnl: instrument({
+    name: 'trading.pnl.realized',
+    kind: 'gauge',
+    unit: '{currency}',
+    description: 'Realized profit and loss in the quote currency; negative is a loss.',
+    attributes: [Attr.strategy],
+  }),
+  unrealizedPnl: instrument({
+    name: 'trading.pnl.unrealized',
+    kind: 'gauge',
+    unit: '{currency}',
+    description: 'Unrealized (mark-to-market) profit and loss in the quote currency.',
+    attributes: [Attr.strategy],
+  }),
+  exchangeConnected: instrument({
+    name: 'trading.exchange.connected',
+    kind: 'gauge',
+    unit: '1',
+    description: '1 while the exchange connection is up, 0 while it is down.',
+    attributes: [Attr.exchange],
+  }),
+  marketDataMessages: instrument({
+    name: 'trading.market_data.messages',
+    kind: 'counter',
+    unit: '{message}',
+    description: 'Market-data messages received.',
+    attributes: [Attr.exchange, Attr.symbol],
+  }),
+  marketDataStaleness: instrument({
+    name: 'trading.market_data.staleness',
+    kind: 'gauge',
+    unit: 's',
+    description: 'Seconds since the last market-data message, computed at collection time.',
+    attributes: [Attr.exchange, Attr.symbol],
+  }),
+  rejectedMeasurements: instrument({
+    name: 'trading.telemetry.rejected_measurements',
+    kind: 'counter',
+    unit: '{measurement}',
+    description: 'Measurements the facade refused (bad number, label or enum); nothing reached a series.',
+    attributes: ['instrument', 'reason'],
+  }),
+  cardinalityOverflow: instrument({
+    name: 'trading.telemetry.cardinality_overflow',
+    kind: 'counter',
+    unit: '{measurement}',
+    description: 'Measurements folded into the otel.metric.overflow series because an instrument hit its series limit.',
+    attributes: ['instrument'],
+  }),
+} as const;
+
+/** Attribute OTel uses for the overflow series once an instrument hits its cardinality limit. */
+export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
+
+/** Default number of distinct attribute sets one instrument may hold. */
+export const DEFAULT_CARDINALITY_LIMIT = 2000;
+
+/** Instrumentation scope name used for the meter and tracer. */
+export const SCOPE_NAME = 'trading-telemetry';

@@ -1,0 +1,14 @@
+export * from './conventions.js';
+export { TelemetryConfigError } from './errors.js';
+export { VERSION } from './version.js';
+export type { DistributionSummary } from './metrics/distribution.js';
+export type { BoundMarketData, Clock, ExchangeView, MarketDataMetrics } from './metrics/market-data-metrics.js';
+export type { OrderKey } from './metrics/order-key.js';
+export type { BoundOrderMetrics, OrderMetrics, OrderTotals } from './metrics/order-metrics.js';
+export type { BalanceView, PnlUpdate, PnlView, PositionView, PortfolioMetrics } from './metrics/portfolio-metrics.js';
+export { formatReport } from './metrics/report.js';
+export type { TelemetrySnapshot } from './metrics/snapshot.js';
+export { createTradingTelemetry, type TradingTelemetry, type TradingTelemetryOptions } from './metrics/trading-telemetry.js';
+export { type ResolvedConfig, type StartTelemetryOptions } from './setup/config.js';
+export { startTelemetry, type TelemetryHandle } from './setup/start-telemetry.js';
+export { type RouteHandler, TelemetryServer, type TelemetryServerOptions } from './server/telemetry-server.js';

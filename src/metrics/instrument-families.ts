@@ -1,0 +1,109 @@
+import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+import { OVERFLOW_ATTRIBUTE, type InstrumentConvention } from '../conventions.js';
+import { Distribution } from './distribution.js';
+import type { MeasurementGuard } from './measurement-guard.js';
+import { SeriesRegistry } from './series-registry.js';
+
+/** A value per attribute set, held in a plain number and read by an observable instrument. */
+export interface ValueSeries {
+  readonly attributes: Attributes;
+  value: number;
+}
+
+/** A histogram series: the attribute set plus an in-process mirror for snapshots and reports. */
+export interface HistogramSeries {
+  readonly attributes: Attributes;
+  readonly distribution: Distribution;
+}
+
+/** What every family needs to create its instrument and bound its series. */
+export interface FamilyContext {
+  readonly meter: Meter;
+  readonly guard: MeasurementGuard;
+  readonly cardinalityLimit: number;
+}
+
+const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ [OVERFLOW_ATTRIBUTE]: true });
+
+function valueSeries(attributes: Attributes): ValueSeries {
+  return { attributes: Object.freeze(attributes), value: 0 };
+}
+
+/**
+ * Series holding plain numbers, read by an observable counter or gauge (per the convention's
+ * kind) at collection time. Recording is one addition or assignment; the hot path never
+ * hashes attributes.
+ */
+export class ValueFamily {
+  readonly #registry: SeriesRegistry<ValueSeries>;
+
+  constructor(ctx: FamilyContext, convention: InstrumentConvention) {
+    this.#registry = new SeriesRegistry(convention.name, ctx.cardinalityLimit, ctx.guard, () =>
+      valueSeries(OVERFLOW_ATTRIBUTES),
+    );
+    const options = { unit: convention.unit, description: convention.description };
+    const instrument =
+      convention.kind === 'counter'
+        ? ctx.meter.createObservableCounter(convention.name, options)
+        : ctx.meter.createObservableGauge(convention.name, options);
+    instrument.addCallback((result) => {
+      for (const s of this.#registry.values()) result.observe(s.value, s.attributes);
+    });
+  }
+
+  /** The series for `key`; `attributes()` runs only when the series is new. */
+  series(key: string, attributes: () => Attributes): ValueSeries {
+    return this.#registry.get(key, () => valueSeries(attributes()));
+  }
+
+  all(): IterableIterator<ValueSeries> {
+    return this.#registry.values();
+  }
+}
+
+/**
+ * An explicit-bucket histogram. Each record goes to the OTel histogram (with the series'
+ * frozen attributes) and to the series' in-process distribution.
+ */
+export class HistogramFamily {
+  readonly #registry: SeriesRegistry<HistogramSeries>;
+  readonly #histogram: Histogram;
+  readonly #boundaries: readonly number[];
+
+  constructor(ctx: FamilyContext, convention: InstrumentConvention, boundaries: readonly number[]) {
+    this.#boundaries = boundaries;
+    this.#histogram = ctx.meter.createHistogram(convention.name, {
+      unit: convention.unit,
+      description: convention.description,
+      advice: { explicitBucketBoundaries: [...boundaries] },
+    });
+    this.#registry = new SeriesRegistry(convention.name, ctx.cardinalityLimit, ctx.guard, () => ({
+      attributes: OVERFLOW_ATTRIBUTES,
+      distribution: new Distribution(boundaries),
+    }));
+  }
+
+  /** The series for `key`; `attributes()` runs only when the series is new. */
+  series(key: string, attributes: () => Attributes): HistogramSeries {
+    return this.#registry.get(key, () => ({
+      attributes: Object.freeze(attributes()),
+      distribution: new Distribution(this.#boundaries),
+    }));
+  }
+
+  all(): IterableIterator<HistogramSeries> {
+    return this.#registry.values();
+  }
+
+  record(series: HistogramSeries, value: number): void {
+    this.#histogram.record(value, series.attributes);
+    series.distribution.record(value);
+  }
+
+  /** One distribution merging every series that `include` accepts (all of them by default). */
+  merged(include: (attributes: Attributes) => boolean = () => true): Distribution {
+    const merged = new Distribution(this.#boundaries);
+    for (const s of this.#registry.values()) if (include(s.attributes)) merged.mergeFrom(s.distribution);
+    return merged;
+  }
+}

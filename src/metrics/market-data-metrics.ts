@@ -1,0 +1,127 @@
+import { Attr, Instruments } from '../conventions.js';
+import { type FamilyContext, ValueFamily, type ValueSeries } from './instrument-families.js';
+import { isLabelValue } from './label-values.js';
+import type { MeasurementGuard } from './measurement-guard.js';
+import { isNonNegative, nonNegativeProblem } from './numbers.js';
+
+/** Market-data counters for one exchange and symbol. */
+export interface BoundMarketData {
+  /** Messages received now; also resets this feed's staleness to 0. `count` defaults to 1. */
+  message(count?: number): void;
+}
+
+/** An exchange connection as the snapshot reports it. */
+export interface ExchangeView {
+  readonly exchange: string;
+  readonly connected: boolean;
+  /** Seconds since the newest message on any of this exchange's feeds; null before the first. */
+  readonly stalenessSeconds: number | null;
+  readonly messages: number;
+}
+
+interface Feed {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly messages: ValueSeries;
+  /** Clock time (ms) of the last message, or NaN before the first. */
+  lastMessageAt: number;
+}
+
+/** Milliseconds since the epoch; injectable so tests control time. */
+export type Clock = () => number;
+
+/**
+ * Market-data message counts, feed staleness and exchange connection state. Staleness is
+ * derived at collection time from the last message's clock time, so a silent feed shows it
+ * without anyone calling us.
+ */
+export class MarketDataMetrics {
+  readonly #messages: ValueFamily;
+  readonly #connected: ValueFamily;
+  readonly #feeds = new Map<string, BoundMarketData & Feed>();
+  readonly #guard: MeasurementGuard;
+  readonly #clock: Clock;
+  readonly #limit: number;
+
+  constructor(ctx: FamilyContext, clock: Clock) {
+    this.#guard = ctx.guard;
+    this.#clock = clock;
+    this.#limit = ctx.cardinalityLimit;
+    this.#messages = new ValueFamily(ctx, Instruments.marketDataMessages);
+    this.#connected = new ValueFamily(ctx, Instruments.exchangeConnected);
+    ctx.meter
+      .createObservableGauge(Instruments.marketDataStaleness.name, {
+        unit: Instruments.marketDataStaleness.unit,
+        description: Instruments.marketDataStaleness.description,
+      })
+      .addCallback((result) => {
+        const now = this.#clock();
+        for (const feed of this.#feeds.values()) {
+          if (Number.isNaN(feed.lastMessageAt)) continue;
+          result.observe((now - feed.lastMessageAt) / 1000, feed.messages.attributes);
+        }
+      });
+  }
+
+  /** Resolves the labels of one feed once; the returned handle only records. */
+  for(exchange: string, symbol: string): BoundMarketData {
+    const key = `${exchange}\u001f${symbol}`;
+    const known = this.#feeds.get(key);
+    if (known !== undefined) return known;
+    if (!isLabelValue(exchange) || !isLabelValue(symbol)) {
+      const detail = `exchange ${JSON.stringify(exchange)} / symbol ${JSON.stringify(symbol)} is not a valid label value`;
+      return { message: () => this.#guard.reject(Instruments.marketDataMessages.name, 'invalid_label', detail) };
+    }
+    const messages = this.#messages.series(key, () => ({ [Attr.exchange]: exchange, [Attr.symbol]: symbol }));
+    const guard = this.#guard;
+    const clock = this.#clock;
+    const feed: BoundMarketData & Feed = {
+      exchange,
+      symbol,
+      messages,
+      lastMessageAt: NaN,
+      message(count = 1) {
+        if (!isNonNegative(count)) {
+          guard.reject(Instruments.marketDataMessages.name, nonNegativeProblem(count), `count ${String(count)}`);
+          return;
+        }
+        messages.value += count;
+        feed.lastMessageAt = clock();
+      },
+    };
+    // Staleness is kept per feed we hold a message series for; past the limit the feed still
+    // counts (into the overflow series) but is not tracked for staleness.
+    if (this.#feeds.size < this.#limit) this.#feeds.set(key, feed);
+    return feed;
+  }
+
+  /** Marks `exchange` connected (1) or disconnected (0). */
+  setConnected(exchange: string, connected: boolean): void {
+    if (!isLabelValue(exchange)) {
+      this.#guard.reject(Instruments.exchangeConnected.name, 'invalid_label', `exchange ${JSON.stringify(exchange)}`);
+      return;
+    }
+    this.#connected.series(exchange, () => ({ [Attr.exchange]: exchange })).value = connected ? 1 : 0;
+  }
+
+  /** Every exchange seen through a feed or a connection update. */
+  exchanges(): ExchangeView[] {
+    const now = this.#clock();
+    const views = new Map<string, { connected: boolean; newest: number; messages: number }>();
+    for (const s of this.#connected.all()) {
+      views.set(String(s.attributes[Attr.exchange]), { connected: s.value === 1, newest: NaN, messages: 0 });
+    }
+    for (const feed of this.#feeds.values()) {
+      const view = views.get(feed.exchange) ?? { connected: false, newest: NaN, messages: 0 };
+      view.messages += feed.messages.value;
+      if (!Number.isNaN(feed.lastMessageAt) && !(feed.lastMessageAt <= view.newest)) view.newest = feed.lastMessageAt;
+      views.set(feed.exchange, view);
+    }
+    return [...views].map(([exchange, v]) => ({
+      exchange,
+      connected: v.connected,
+      stalenessSeconds: Number.isNaN(v.newest) ? null : (now - v.newest) / 1000,
+      messages: v.messages,
+    }));
+  }
+}

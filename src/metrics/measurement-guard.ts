@@ -1,0 +1,69 @@
+import { diag, type Meter } from '@opentelemetry/api';
+import { Instruments, type MeasurementRejection } from '../conventions.js';
+
+/**
+ * The facade's self-accounting: every measurement it refuses and every one folded into an
+ * overflow series is counted here and exported as `trading.telemetry.*` counters, so nothing
+ * is dropped silently. The first occurrence of each (instrument, reason) is also reported
+ * through the OTel diagnostic logger so a developer sees why.
+ */
+export class MeasurementGuard {
+  readonly #rejected = new Map<string, { instrument: string; reason: MeasurementRejection; count: number }>();
+  readonly #overflow = new Map<string, number>();
+
+  constructor(meter: Meter) {
+    meter
+      .createObservableCounter(Instruments.rejectedMeasurements.name, {
+        unit: Instruments.rejectedMeasurements.unit,
+        description: Instruments.rejectedMeasurements.description,
+      })
+      .addCallback((result) => {
+        for (const { instrument, reason, count } of this.#rejected.values()) {
+          result.observe(count, { instrument, reason });
+        }
+      });
+    meter
+      .createObservableCounter(Instruments.cardinalityOverflow.name, {
+        unit: Instruments.cardinalityOverflow.unit,
+        description: Instruments.cardinalityOverflow.description,
+      })
+      .addCallback((result) => {
+        for (const [instrument, count] of this.#overflow) result.observe(count, { instrument });
+      });
+  }
+
+  /** Counts a refused measurement of `instrument`. Never throws. */
+  reject(instrument: string, reason: MeasurementRejection, detail: string): void {
+    const key = `${instrument}|${reason}`;
+    const entry = this.#rejected.get(key);
+    if (entry) {
+      entry.count++;
+      return;
+    }
+    this.#rejected.set(key, { instrument, reason, count: 1 });
+    diag.warn(`trading-telemetry: ${instrument} refused a measurement (${reason}): ${detail}. Further ones are only counted.`);
+  }
+
+  /** Counts a measurement folded into `instrument`'s overflow series. */
+  overflow(instrument: string): void {
+    const count = this.#overflow.get(instrument);
+    if (count === undefined) {
+      diag.warn(`trading-telemetry: ${instrument} reached its cardinality limit; new series go to otel.metric.overflow.`);
+    }
+    this.#overflow.set(instrument, (count ?? 0) + 1);
+  }
+
+  /** Total refused measurements, across instruments and reasons. */
+  rejectedTotal(): number {
+    let total = 0;
+    for (const entry of this.#rejected.values()) total += entry.count;
+    return total;
+  }
+
+  /** Total measurements folded into overflow series. */
+  overflowTotal(): number {
+    let total = 0;
+    for (const count of this.#overflow.values()) total += count;
+    return total;
+  }
+}

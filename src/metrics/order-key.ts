@@ -1,0 +1,63 @@
+import type { Attributes } from '@opentelemetry/api';
+import { Attr, ORDER_TYPES, SIDES, type MeasurementRejection, type OrderType, type Side } from '../conventions.js';
+import { isLabelValue, isOneOf } from './label-values.js';
+
+/** Identifies an order stream: the labels every order metric of these orders carries. */
+export interface OrderKey {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly side: Side;
+  /** Defaults to `limit`. */
+  readonly orderType?: OrderType;
+  /** Omitted from the labels when not given. */
+  readonly strategy?: string;
+}
+
+/** Why a key cannot label a series. */
+export interface KeyProblem {
+  readonly reason: MeasurementRejection;
+  readonly detail: string;
+}
+
+/** The problem with `key`, or undefined when every field may become a label. */
+export function orderKeyProblem(key: OrderKey): KeyProblem | undefined {
+  if (!isObject(key)) return { reason: 'invalid_label', detail: 'order key must be an object' };
+  const label = (field: string, value: unknown): KeyProblem => ({
+    reason: 'invalid_label',
+    detail: `${field} ${JSON.stringify(value)} is not a valid label value (1-64 of A-Z a-z 0-9 _ . : / @ + -)`,
+  });
+  const member = (field: string, value: unknown, members: readonly string[]): KeyProblem => ({
+    reason: 'invalid_enum',
+    detail: `${field} ${JSON.stringify(value)} is not one of ${members.join('|')}`,
+  });
+  if (!isLabelValue(key.exchange)) return label('exchange', key.exchange);
+  if (!isLabelValue(key.symbol)) return label('symbol', key.symbol);
+  if (!isOneOf(SIDES, key.side)) return member('side', key.side, SIDES);
+  if (key.orderType !== undefined && !isOneOf(ORDER_TYPES, key.orderType)) {
+    return member('orderType', key.orderType, ORDER_TYPES);
+  }
+  if (key.strategy !== undefined && !isLabelValue(key.strategy)) return label('strategy', key.strategy);
+  return undefined;
+}
+
+/** Whether a value typed as an object really is one (JS callers can pass anything). */
+export function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+/** A string that identifies the key's label values. */
+export function orderKeyString(key: OrderKey): string {
+  return `${key.exchange}\u001f${key.symbol}\u001f${key.side}\u001f${key.orderType ?? ''}\u001f${key.strategy ?? ''}`;
+}
+
+/** The labels of a valid key. */
+export function orderKeyAttributes(key: OrderKey): Attributes {
+  const attributes: Attributes = {
+    [Attr.exchange]: key.exchange,
+    [Attr.symbol]: key.symbol,
+    [Attr.side]: key.side,
+    [Attr.orderType]: key.orderType ?? 'limit',
+  };
+  if (key.strategy !== undefined) attributes[Attr.strategy] = key.strategy;
+  return attributes;
+}

@@ -1,0 +1,136 @@
+import type { Attributes } from '@opentelemetry/api';
+import { Attr, Instruments } from '../conventions.js';
+import { type FamilyContext, ValueFamily, type ValueSeries } from './instrument-families.js';
+import { isLabelValue } from './label-values.js';
+import type { MeasurementGuard } from './measurement-guard.js';
+import { isFiniteNumber } from './numbers.js';
+
+/** A position as the snapshot reports it. */
+export interface PositionView {
+  readonly exchange: string;
+  readonly symbol: string;
+  /** Signed size in base-asset units; negative is short. */
+  readonly size: number;
+}
+
+/** A balance as the snapshot reports it. */
+export interface BalanceView {
+  readonly exchange: string;
+  readonly asset: string;
+  /** Signed amount in units of the asset. */
+  readonly amount: number;
+}
+
+/** Realized and unrealized P&L in the quote currency. */
+export interface PnlView {
+  readonly realized: number;
+  readonly unrealized: number;
+  readonly total: number;
+}
+
+/** P&L of one strategy, or of the whole account when `strategy` is omitted. */
+export interface PnlUpdate {
+  readonly realized?: number;
+  readonly unrealized?: number;
+  readonly strategy?: string;
+}
+
+/**
+ * Positions, balances and P&L: signed gauges that hold the last value set. Values are
+ * plain signed floats (no offsets, no cents); a non-finite value is refused and counted.
+ */
+export class PortfolioMetrics {
+  readonly #positions: ValueFamily;
+  readonly #balances: ValueFamily;
+  readonly #realized: ValueFamily;
+  readonly #unrealized: ValueFamily;
+  readonly #guard: MeasurementGuard;
+
+  constructor(ctx: FamilyContext) {
+    this.#guard = ctx.guard;
+    this.#positions = new ValueFamily(ctx, Instruments.positionSize);
+    this.#balances = new ValueFamily(ctx, Instruments.balance);
+    this.#realized = new ValueFamily(ctx, Instruments.realizedPnl);
+    this.#unrealized = new ValueFamily(ctx, Instruments.unrealizedPnl);
+    ctx.meter
+      .createObservableGauge(Instruments.openPositions.name, {
+        unit: Instruments.openPositions.unit,
+        description: Instruments.openPositions.description,
+      })
+      .addCallback((result) => {
+        for (const [exchange, open] of this.#openByExchange()) result.observe(open, { [Attr.exchange]: exchange });
+      });
+  }
+
+  /** Sets the signed position in `symbol` on `exchange`. */
+  setPosition(exchange: string, symbol: string, size: number): void {
+    this.#set(this.#positions, Instruments.positionSize.name, size, exchange, symbol, Attr.symbol);
+  }
+
+  /** Sets the signed balance of `asset` on `exchange`. */
+  setBalance(exchange: string, asset: string, amount: number): void {
+    this.#set(this.#balances, Instruments.balance.name, amount, exchange, asset, Attr.asset);
+  }
+
+  /** Sets realized and/or unrealized P&L, per strategy when one is named. */
+  setPnl(update: PnlUpdate): void {
+    const strategy = update.strategy;
+    if (strategy !== undefined && !isLabelValue(strategy)) {
+      this.#guard.reject(Instruments.realizedPnl.name, 'invalid_label', `strategy ${JSON.stringify(strategy)}`);
+      return;
+    }
+    const attributes = (): Attributes => (strategy === undefined ? {} : { [Attr.strategy]: strategy });
+    const key = strategy ?? '';
+    if (update.realized !== undefined) this.#setValue(this.#realized.series(key, attributes), update.realized, Instruments.realizedPnl.name);
+    if (update.unrealized !== undefined) {
+      this.#setValue(this.#unrealized.series(key, attributes), update.unrealized, Instruments.unrealizedPnl.name);
+    }
+  }
+
+  positions(): PositionView[] {
+    return [...this.#positions.all()].map((s) => ({
+      exchange: String(s.attributes[Attr.exchange]),
+      symbol: String(s.attributes[Attr.symbol]),
+      size: s.value,
+    }));
+  }
+
+  balances(): BalanceView[] {
+    return [...this.#balances.all()].map((s) => ({
+      exchange: String(s.attributes[Attr.exchange]),
+      asset: String(s.attributes[Attr.asset]),
+      amount: s.value,
+    }));
+  }
+
+  pnl(): PnlView {
+    let realized = 0;
+    let unrealized = 0;
+    for (const s of this.#realized.all()) realized += s.value;
+    for (const s of this.#unrealized.all()) unrealized += s.value;
+    return { realized, unrealized, total: realized + unrealized };
+  }
+
+  #openByExchange(): Map<string, number> {
+    const open = new Map<string, number>();
+    for (const s of this.#positions.all()) {
+      const exchange = String(s.attributes[Attr.exchange]);
+      open.set(exchange, (open.get(exchange) ?? 0) + (s.value === 0 ? 0 : 1));
+    }
+    return open;
+  }
+
+  #set(family: ValueFamily, instrument: string, value: number, exchange: string, name: string, nameAttr: string): void {
+    if (!isLabelValue(exchange) || !isLabelValue(name)) {
+      this.#guard.reject(instrument, 'invalid_label', `exchange ${JSON.stringify(exchange)} / ${JSON.stringify(name)}`);
+      return;
+    }
+    const series = family.series(`${exchange}\u001f${name}`, () => ({ [Attr.exchange]: exchange, [nameAttr]: name }));
+    this.#setValue(series, value, instrument);
+  }
+
+  #setValue(series: ValueSeries, value: number, instrument: string): void {
+    if (isFiniteNumber(value)) series.value = value;
+    else this.#guard.reject(instrument, 'non_finite', `value ${String(value)}`);
+  }
+}

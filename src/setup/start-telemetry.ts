@@ -1,0 +1,113 @@
+import { createNoopMeter, diag, type MeterProvider } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createTradingTelemetry, type TradingTelemetry } from '../metrics/trading-telemetry.js';
+import { TelemetryServer } from '../server/telemetry-server.js';
+import { bounded } from './bounded.js';
+import { type ResolvedConfig, resolveConfig, type StartTelemetryOptions } from './config.js';
+import { buildResource } from './resource.js';
+
+/** What {@link startTelemetry} returns: the facade plus the lifecycle of everything it started. */
+export interface TelemetryHandle {
+  /** The trading telemetry facade. */
+  readonly telemetry: TradingTelemetry;
+  /** The settled configuration (options over environment). */
+  readonly config: ResolvedConfig;
+  /** The embedded server, or undefined when disabled or `server: false`. */
+  readonly server: TelemetryServer | undefined;
+  /** Base URL of the embedded server, e.g. `http://127.0.0.1:9464`. */
+  readonly url: string | undefined;
+  /** Exports everything pending. Settles within `shutdownTimeoutMillis`; never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes, stops exporters and closes the server. Settles within `shutdownTimeoutMillis`; never rejects. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+const NOOP_METER_PROVIDER: MeterProvider = { getMeter: () => createNoopMeter() };
+
+function spanProcessors(config: ResolvedConfig): SpanProcessor[] {
+  if (config.otlp === undefined) {
+    // Spans are still created, so trace and span ids reach logs, but nothing is exported.
+    return [new NoopSpanProcessor()];
+  }
+  const exporter = new OTLPTraceExporter({ url: config.otlp.tracesUrl, timeoutMillis: config.otlp.timeoutMillis });
+  return [
+    new BatchSpanProcessor(exporter, {
+      maxQueueSize: config.otlp.maxQueueSize,
+      maxExportBatchSize: Math.min(512, config.otlp.maxQueueSize),
+      scheduledDelayMillis: 1000,
+      exportTimeoutMillis: config.otlp.timeoutMillis,
+    }),
+  ];
+}
+
+/**
+ * Starts OpenTelemetry for a trading process, once, at boot: a NodeSDK with our resource,
+ * a Prometheus exporter on the embedded server (127.0.0.1:9464 by default), OTLP/HTTP trace
+ * export when an endpoint is configured, and Node runtime metrics. Returns the facade.
+ *
+ * With `OTEL_SDK_DISABLED=true` (or `disabled: true`) nothing starts and the facade records
+ * into no-op instruments.
+ *
+ * @throws TelemetryConfigError when an option or `OTEL_*` variable is unusable (before anything starts).
+ */
+export async function startTelemetry(options: StartTelemetryOptions = {}): Promise<TelemetryHandle> {
+  const config = resolveConfig(options);
+  if (config.disabled) {
+    const telemetry = createTradingTelemetry({ meterProvider: NOOP_METER_PROVIDER, cardinalityLimit: config.cardinalityLimit });
+    return { telemetry, config, server: undefined, url: undefined, forceFlush: async () => {}, shutdown: async () => {} };
+  }
+
+  const processors = spanProcessors(config);
+  const prometheus = config.server === false ? undefined : new PrometheusExporter({ preventServerStart: true });
+  const sdk = new NodeSDK({
+    resource: buildResource(config),
+    autoDetectResources: false,
+    metricReaders: prometheus === undefined ? [] : [prometheus],
+    spanProcessors: processors,
+    logRecordProcessors: [],
+    instrumentations: config.runtimeMetrics ? [new RuntimeNodeInstrumentation({ monitoringPrecision: 5000 })] : [],
+  });
+  sdk.start();
+
+  const telemetry = createTradingTelemetry({ cardinalityLimit: config.cardinalityLimit });
+  let server: TelemetryServer | undefined;
+  if (config.server !== false && prometheus !== undefined) {
+    server = new TelemetryServer(config.server);
+    server.route('/metrics', (req, res) => prometheus.getMetricsRequestHandler(req, res));
+    try {
+      await server.listen();
+    } catch (error) {
+      await bounded(() => sdk.shutdown(), config.shutdownTimeoutMillis);
+      throw error;
+    }
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    telemetry,
+    config,
+    server,
+    url: server?.url(),
+    async forceFlush() {
+      const outcome = await bounded(
+        () => Promise.all(processors.map((processor) => processor.forceFlush())),
+        config.shutdownTimeoutMillis,
+      );
+      if (outcome !== 'done') diag.warn(`trading-telemetry: forceFlush ${outcome}`);
+    },
+    shutdown() {
+      stopping ??= (async () => {
+        const outcome = await bounded(async () => {
+          await sdk.shutdown();
+        }, config.shutdownTimeoutMillis);
+        if (outcome !== 'done') diag.warn(`trading-telemetry: SDK shutdown ${outcome}; pending telemetry may be lost`);
+        await bounded(async () => server?.close(), 1000);
+      })();
+      return stopping;
+    },
+  };
+}

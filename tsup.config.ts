@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+// One build, two module formats: `import` gets dist/index.js, `require` gets dist/index.cjs,
+// each with its own declaration file so both resolution modes see types.
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+});
