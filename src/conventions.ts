@@ -18,6 +18,8 @@ export const Attr = {
   strategy: 'trading.strategy',
   rejectReason: 'trading.reject_reason',
   asset: 'trading.asset',
+  /** `adverse` (worse than expected) or `favorable` (price improvement); see the slippage histogram. */
+  slippageDirection: 'trading.slippage.direction',
   /** Span attribute and baggage key only: never a metric label (unbounded cardinality). */
   correlationId: 'trading.correlation_id',
 } as const;
@@ -82,6 +84,13 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/**
+ * Slippage direction. OTel histograms take non-negative values only (the SDK drops negative
+ * ones), so signed slippage is recorded as a magnitude plus this direction.
+ */
+export const SLIPPAGE_DIRECTIONS = ['adverse', 'favorable'] as const;
+export type SlippageDirection = (typeof SLIPPAGE_DIRECTIONS)[number];
+
 /** Why the facade refused a measurement. Values of `trading.telemetry.rejected_measurements{reason}`. */
 export const MEASUREMENT_REJECTIONS = [
   'non_finite',
@@ -114,10 +123,8 @@ export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
   2.5, 5, 10,
 ];
 
-/** Slippage buckets in basis points, signed: negative slippage is price improvement. */
-export const SLIPPAGE_BUCKETS_BPS: readonly number[] = [
-  -50, -20, -10, -5, -2, -1, -0.5, 0, 0.5, 1, 2, 5, 10, 20, 50, 100,
-];
+/** Slippage magnitude buckets in basis points (the direction is an attribute). */
+export const SLIPPAGE_BUCKETS_BPS: readonly number[] = [0, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 250];
 
 /** Fill-ratio buckets: the share of the ordered quantity that was filled, 0 to 1. */
 export const FILL_RATIO_BUCKETS: readonly number[] = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1];
@@ -163,8 +170,8 @@ export const Instruments = {
     name: 'trading.order.slippage',
     kind: 'histogram',
     unit: '{bp}',
-    description: 'Fill price against the expected price, in basis points; positive is worse for us.',
-    attributes: [Attr.exchange, Attr.symbol, Attr.side],
+    description: 'Slippage magnitude of a fill against the expected price, in basis points; the direction attribute says adverse or favorable.',
+    attributes: [Attr.exchange, Attr.symbol, Attr.side, Attr.slippageDirection],
   }),
   fillRatio: instrument({
     name: 'trading.order.fill_ratio',

@@ -7,7 +7,7 @@ export type { OrderKey } from './metrics/order-key.js';
 export type { BoundOrderMetrics, OrderMetrics, OrderTotals } from './metrics/order-metrics.js';
 export type { BalanceView, PnlUpdate, PnlView, PositionView, PortfolioMetrics } from './metrics/portfolio-metrics.js';
 export { formatReport } from './metrics/report.js';
-export type { TelemetrySnapshot } from './metrics/snapshot.js';
+export type { SlippageSummary, TelemetrySnapshot } from './metrics/snapshot.js';
 export { createTradingTelemetry, type TradingTelemetry, type TradingTelemetryOptions } from './metrics/trading-telemetry.js';
 export { type ResolvedConfig, type StartTelemetryOptions } from './setup/config.js';
 export { startTelemetry, type TelemetryHandle } from './setup/start-telemetry.js';

@@ -12,6 +12,7 @@ import {
   type OrderStage,
   type OrderStatus,
   type RejectReason,
+  type SlippageDirection,
   type TerminalStatus,
 } from '../conventions.js';
 import { pickAttributes } from './attribute-sets.js';
@@ -100,13 +101,18 @@ function derived<S>(
 
 /** The series of one order stream, resolved when the stream is first bound. */
 class OrderStream implements BoundOrderMetrics {
-  readonly status: Readonly<Record<CountedStatus, ValueSeries>>;
-  rejectedTotal = 0;
+  /**
+   * This stream's own totals. Exported series can be shared once an instrument overflows,
+   * so in-process totals never read them back.
+   */
+  readonly counts = { placed: 0, partiallyFilled: 0, filled: 0, cancelled: 0, expired: 0, rejected: 0 };
+  readonly #status: Readonly<Record<CountedStatus, ValueSeries>>;
   readonly #rejectedByReason: (ValueSeries | undefined)[] = [];
   readonly #stageSeries: (HistogramSeries | undefined)[] = [];
   readonly #durationSeries: (HistogramSeries | undefined)[] = [];
   readonly #trades: ValueSeries;
-  readonly #slippage: HistogramSeries;
+  readonly #adverseSlippage: HistogramSeries;
+  readonly #favorableSlippage: HistogramSeries;
   readonly #fillRatio: HistogramSeries;
   readonly #families: OrderFamilies;
   readonly #base: Attributes;
@@ -116,7 +122,7 @@ class OrderStream implements BoundOrderMetrics {
     this.#base = base;
     const streamKeys = [Attr.exchange, Attr.symbol, Attr.side, Attr.orderType, Attr.strategy];
     const status = (s: CountedStatus): ValueSeries => derived(families.orders, base, streamKeys, { [Attr.orderStatus]: s });
-    this.status = {
+    this.#status = {
       placed: status('placed'),
       partially_filled: status('partially_filled'),
       filled: status('filled'),
@@ -124,7 +130,9 @@ class OrderStream implements BoundOrderMetrics {
       expired: status('expired'),
     };
     this.#trades = derived(families.trades, base, [Attr.exchange, Attr.symbol, Attr.side, Attr.strategy]);
-    this.#slippage = derived(families.slippage, base, [Attr.exchange, Attr.symbol, Attr.side]);
+    const market = [Attr.exchange, Attr.symbol, Attr.side];
+    this.#adverseSlippage = derived(families.slippage, base, market, { [Attr.slippageDirection]: 'adverse' });
+    this.#favorableSlippage = derived(families.slippage, base, market, { [Attr.slippageDirection]: 'favorable' });
     this.#fillRatio = derived(families.fillRatio, base, [Attr.exchange, Attr.symbol]);
   }
 
@@ -133,29 +141,34 @@ class OrderStream implements BoundOrderMetrics {
     return this.#base;
   }
 
-  #count(series: ValueSeries, count: number, instrument: string): void {
-    if (isNonNegative(count)) series.value += count;
-    else this.#families.guard.reject(instrument, nonNegativeProblem(count), `count ${String(count)}`);
+  /** Adds a valid `count` to `series` and returns it (0 for a refused count, which is counted). */
+  #count(series: ValueSeries, count: number, instrument: string): number {
+    if (isNonNegative(count)) {
+      series.value += count;
+      return count;
+    }
+    this.#families.guard.reject(instrument, nonNegativeProblem(count), `count ${String(count)}`);
+    return 0;
   }
 
   placed(count = 1): void {
-    this.#count(this.status.placed, count, Instruments.orders.name);
+    this.counts.placed += this.#count(this.#status.placed, count, Instruments.orders.name);
   }
 
   partiallyFilled(count = 1): void {
-    this.#count(this.status.partially_filled, count, Instruments.orders.name);
+    this.counts.partiallyFilled += this.#count(this.#status.partially_filled, count, Instruments.orders.name);
   }
 
   filled(count = 1): void {
-    this.#count(this.status.filled, count, Instruments.orders.name);
+    this.counts.filled += this.#count(this.#status.filled, count, Instruments.orders.name);
   }
 
   cancelled(count = 1): void {
-    this.#count(this.status.cancelled, count, Instruments.orders.name);
+    this.counts.cancelled += this.#count(this.#status.cancelled, count, Instruments.orders.name);
   }
 
   expired(count = 1): void {
-    this.#count(this.status.expired, count, Instruments.orders.name);
+    this.counts.expired += this.#count(this.#status.expired, count, Instruments.orders.name);
   }
 
   rejected(reason: RejectReason, count = 1): void {
@@ -175,7 +188,7 @@ class OrderStream implements BoundOrderMetrics {
       { [Attr.orderStatus]: 'rejected', [Attr.rejectReason]: reason },
     ));
     series.value += count;
-    this.rejectedTotal += count;
+    this.counts.rejected += count;
   }
 
   trade(count = 1): void {
@@ -183,8 +196,10 @@ class OrderStream implements BoundOrderMetrics {
   }
 
   slippage(bps: number): void {
-    if (isFiniteNumber(bps)) this.#families.slippage.record(this.#slippage, bps);
-    else this.#families.guard.reject(Instruments.slippage.name, 'non_finite', `slippage ${String(bps)}`);
+    if (isFiniteNumber(bps)) {
+      if (bps >= 0) this.#families.slippage.record(this.#adverseSlippage, bps);
+      else this.#families.slippage.record(this.#favorableSlippage, -bps);
+    } else this.#families.guard.reject(Instruments.slippage.name, 'non_finite', `slippage ${String(bps)}`);
   }
 
   fillRatio(ratio: number): void {
@@ -225,8 +240,8 @@ class OrderStream implements BoundOrderMetrics {
   }
 
   active(): number {
-    const s = this.status;
-    return Math.max(0, s.placed.value - s.filled.value - s.cancelled.value - s.expired.value - this.rejectedTotal);
+    const c = this.counts;
+    return Math.max(0, c.placed - c.filled - c.cancelled - c.expired - c.rejected);
   }
 }
 
@@ -316,23 +331,18 @@ export class OrderMetrics {
 
   /** Totals across every stream. */
   totals(): OrderTotals {
-    let placed = 0;
-    let partiallyFilled = 0;
-    let filled = 0;
-    let cancelled = 0;
-    let rejected = 0;
-    let expired = 0;
-    let active = 0;
+    const totals = { placed: 0, partiallyFilled: 0, filled: 0, cancelled: 0, expired: 0, rejected: 0, active: 0 };
     for (const stream of this.#streams.values()) {
-      placed += stream.status.placed.value;
-      partiallyFilled += stream.status.partially_filled.value;
-      filled += stream.status.filled.value;
-      cancelled += stream.status.cancelled.value;
-      expired += stream.status.expired.value;
-      rejected += stream.rejectedTotal;
-      active += stream.active();
+      const c = stream.counts;
+      totals.placed += c.placed;
+      totals.partiallyFilled += c.partiallyFilled;
+      totals.filled += c.filled;
+      totals.cancelled += c.cancelled;
+      totals.expired += c.expired;
+      totals.rejected += c.rejected;
+      totals.active += stream.active();
     }
-    return { placed, partiallyFilled, filled, cancelled, rejected, expired, active };
+    return totals;
   }
 
   /** Order durations (creation to terminal status) across every exchange and status. */
@@ -345,8 +355,8 @@ export class OrderMetrics {
     return this.#families.stageDuration.merged((attributes) => attributes[Attr.orderStage] === stage);
   }
 
-  /** Slippage across every market, in basis points. */
-  slippage(): Distribution {
-    return this.#families.slippage.merged();
+  /** Slippage magnitudes in basis points across every market, for one direction. */
+  slippage(direction: SlippageDirection): Distribution {
+    return this.#families.slippage.merged((attributes) => attributes[Attr.slippageDirection] === direction);
   }
 }

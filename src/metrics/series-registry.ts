@@ -2,7 +2,8 @@ import type { MeasurementGuard } from './measurement-guard.js';
 
 /**
  * The series one instrument holds, keyed by a string the caller builds from the attribute
- * values. Bounded: past `limit` distinct keys, new keys share one overflow series (labelled
+ * values. Bounded the way the OTel SDK bounds it, overflow series included: `limit - 1`
+ * distinct keys, then new keys share one overflow series (labelled
  * `otel.metric.overflow=true` by its creator, the OTel convention) and each such lookup is
  * counted in `trading.telemetry.cardinality_overflow`.
  */
@@ -30,7 +31,7 @@ export class SeriesRegistry<S> {
   get(key: string, create: () => S): S {
     const existing = this.#series.get(key);
     if (existing !== undefined) return existing;
-    if (this.#series.size >= this.#limit) {
+    if (this.#series.size >= this.#limit - 1) {
       this.#guard.overflow(this.#instrument);
       this.#overflowSeries ??= this.#createOverflow();
       return this.#overflowSeries;

@@ -20,8 +20,8 @@ export interface TelemetrySnapshot {
   readonly rejectionRate: number | null;
   /** Order duration (creation to terminal status) in seconds; null before the first. */
   readonly latency: DistributionSummary | null;
-  /** Fill slippage in basis points; null before the first. */
-  readonly slippageBps: DistributionSummary | null;
+  /** Fill slippage in basis points; null before the first fill with an expected price. */
+  readonly slippage: SlippageSummary | null;
   readonly pnl: PnlView;
   readonly positions: readonly PositionView[];
   readonly balances: readonly BalanceView[];
@@ -32,6 +32,17 @@ export interface TelemetrySnapshot {
     /** Measurements folded into an overflow series. */
     readonly cardinalityOverflow: number;
   };
+}
+
+/** Slippage across fills, in basis points. */
+export interface SlippageSummary {
+  readonly count: number;
+  /** Signed mean: positive is adverse (cost), negative is price improvement. */
+  readonly meanBps: number;
+  /** Share of fills with adverse slippage, 0 to 1. */
+  readonly adverseShare: number;
+  /** 95th percentile of adverse slippage magnitude; 0 when no fill was adverse. */
+  readonly p95AdverseBps: number;
 }
 
 /** `part / whole`, or null when `whole` is 0. */

@@ -7,7 +7,20 @@ import { type Clock, MarketDataMetrics } from './market-data-metrics.js';
 import { MeasurementGuard } from './measurement-guard.js';
 import { OrderMetrics } from './order-metrics.js';
 import { PortfolioMetrics } from './portfolio-metrics.js';
-import { ratio, type TelemetrySnapshot } from './snapshot.js';
+import { ratio, type SlippageSummary, type TelemetrySnapshot } from './snapshot.js';
+
+function slippageSummary(orders: OrderMetrics): SlippageSummary | null {
+  const adverse = orders.slippage('adverse');
+  const favorable = orders.slippage('favorable');
+  const count = adverse.count + favorable.count;
+  if (count === 0) return null;
+  return {
+    count,
+    meanBps: (adverse.sum - favorable.sum) / count,
+    adverseShare: adverse.count / count,
+    p95AdverseBps: adverse.count === 0 ? 0 : adverse.quantile(0.95),
+  };
+}
 
 /** Options of {@link createTradingTelemetry}. */
 export interface TradingTelemetryOptions {
@@ -70,7 +83,7 @@ export function createTradingTelemetry(options: TradingTelemetryOptions = {}): T
         fillRate: ratio(totals.filled, totals.placed),
         rejectionRate: ratio(totals.rejected, totals.placed),
         latency: orders.orderDurations().summary() ?? null,
-        slippageBps: orders.slippage().summary() ?? null,
+        slippage: slippageSummary(orders),
         pnl: portfolio.pnl(),
         positions: portfolio.positions(),
         balances: portfolio.balances(),

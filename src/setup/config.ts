@@ -121,7 +121,8 @@ export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConf
     optional('OTEL_SDK_DISABLED', z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'insensitive' }), env.OTEL_SDK_DISABLED) ??
     false;
   const envResourceAttributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
-  const serviceName = options.serviceName ?? (env.OTEL_SERVICE_NAME || undefined) ?? envResourceAttributes['service.name'];
+  const serviceName =
+    options.serviceName ?? (env.OTEL_SERVICE_NAME || undefined) ?? envResourceAttributes['service.name'] ?? (disabled ? 'unknown_service' : undefined);
   if (serviceName === undefined || serviceName.trim() === '') {
     throw new TelemetryConfigError(
       'serviceName',

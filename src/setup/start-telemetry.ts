@@ -1,4 +1,4 @@
-import { createNoopMeter, diag, type MeterProvider } from '@opentelemetry/api';
+import { context, createNoopMeter, diag, type MeterProvider, metrics, propagation, trace } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
@@ -105,6 +105,11 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
           await sdk.shutdown();
         }, config.shutdownTimeoutMillis);
         if (outcome !== 'done') diag.warn(`trading-telemetry: SDK shutdown ${outcome}; pending telemetry may be lost`);
+        // Return the process to the no-op API so a later startTelemetry() can register again.
+        trace.disable();
+        metrics.disable();
+        propagation.disable();
+        context.disable();
         await bounded(async () => server?.close(), 1000);
       })();
       return stopping;

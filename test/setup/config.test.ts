@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { TelemetryConfigError } from 'trading-telemetry';
+import { resolveConfig } from '../../src/setup/config.js';
+
+describe('resolveConfig', () => {
+  it('requires a service name and says how to give one', () => {
+    expect(() => resolveConfig({ env: {} })).toThrow(TelemetryConfigError);
+    expect(() => resolveConfig({ env: {} })).toThrow(/OTEL_SERVICE_NAME/);
+  });
+
+  it('takes the service name from the option, then OTEL_SERVICE_NAME, then OTEL_RESOURCE_ATTRIBUTES', () => {
+    const env = { OTEL_SERVICE_NAME: 'from-env', OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs' };
+    expect(resolveConfig({ serviceName: 'from-code', env }).serviceName).toBe('from-code');
+    expect(resolveConfig({ env }).serviceName).toBe('from-env');
+    expect(resolveConfig({ env: { OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs' } }).serviceName).toBe('from-attrs');
+  });
+
+  it('defaults the embedded server to 127.0.0.1:9464 and honours the Prometheus env, options winning', () => {
+    expect(resolveConfig({ serviceName: 's', env: {} }).server).toEqual({ host: '127.0.0.1', port: 9464 });
+    const env = { OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0', OTEL_EXPORTER_PROMETHEUS_PORT: '9999' };
+    expect(resolveConfig({ serviceName: 's', env }).server).toEqual({ host: '0.0.0.0', port: 9999 });
+    expect(resolveConfig({ serviceName: 's', env, server: { port: 0 } }).server).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(resolveConfig({ serviceName: 's', env, server: false }).server).toBe(false);
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_PROMETHEUS_PORT', { OTEL_EXPORTER_PROMETHEUS_PORT: 'ninety' }],
+    ['OTEL_EXPORTER_PROMETHEUS_PORT', { OTEL_EXPORTER_PROMETHEUS_PORT: '70000' }],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x' }],
+    ['OTEL_TRACES_SAMPLER', { OTEL_TRACES_SAMPLER: 'sometimes' }],
+    ['OTEL_TRACES_SAMPLER_ARG', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }],
+    ['OTEL_SDK_DISABLED', { OTEL_SDK_DISABLED: 'yes' }],
+    ['OTEL_RESOURCE_ATTRIBUTES', { OTEL_RESOURCE_ATTRIBUTES: 'novalue' }],
+  ])('fails fast on a bad %s, naming it', (variable, env) => {
+    expect(() => resolveConfig({ serviceName: 's', env })).toThrow(new RegExp(`^${variable}: `));
+  });
+
+  it('names the option when a bad value comes from code', () => {
+    expect(() => resolveConfig({ serviceName: 's', env: {}, server: { port: -1 } })).toThrow(/^server\.port: /);
+    expect(() => resolveConfig({ serviceName: 's', env: {}, otlp: { endpoint: 'nope' } })).toThrow(/^otlp\.endpoint: /);
+    expect(() => resolveConfig({ serviceName: 's', env: {}, shutdownTimeoutMillis: 0 })).toThrow(/^shutdownTimeoutMillis: /);
+  });
+
+  it('derives per-signal OTLP URLs from the base endpoint; the per-signal variable wins', () => {
+    const base = resolveConfig({ serviceName: 's', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' } });
+    expect(base.otlp?.tracesUrl).toBe('http://127.0.0.1:4318/v1/traces');
+    expect(base.otlp?.logsUrl).toBe('http://127.0.0.1:4318/v1/logs');
+    const perSignal = resolveConfig({
+      serviceName: 's',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/traces' },
+    });
+    expect(perSignal.otlp?.tracesUrl).toBe('http://b:4318/traces');
+    const fromCode = resolveConfig({ serviceName: 's', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318' }, otlp: { endpoint: 'http://c:4318' } });
+    expect(fromCode.otlp?.tracesUrl).toBe('http://c:4318/v1/traces');
+    expect(resolveConfig({ serviceName: 's', env: {} }).otlp).toBeUndefined();
+  });
+
+  it('reads OTEL_SDK_DISABLED case-insensitively; the option wins', () => {
+    expect(resolveConfig({ serviceName: 's', env: { OTEL_SDK_DISABLED: 'TRUE' } }).disabled).toBe(true);
+    expect(resolveConfig({ serviceName: 's', env: { OTEL_SDK_DISABLED: 'false' } }).disabled).toBe(false);
+    expect(resolveConfig({ serviceName: 's', env: { OTEL_SDK_DISABLED: 'true' }, disabled: false }).disabled).toBe(false);
+  });
+
+  it('decodes percent-encoded resource attributes', () => {
+    const config = resolveConfig({ serviceName: 's', env: { OTEL_RESOURCE_ATTRIBUTES: 'team=desk%20a,region=eu' } });
+    expect(config.envResourceAttributes).toEqual({ team: 'desk a', region: 'eu' });
+  });
+});
