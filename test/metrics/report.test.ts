@@ -39,7 +39,7 @@ describe('snapshot and formatReport', () => {
     expect(report).toMatch(/Latency: avg 54\.\d\d ms/);
     expect(report).toContain('P&L: -1,200.00');
     expect(report).toContain('binance: connected');
-    const widths = new Set(report.split('\n').map((line) => [...line].length));
+    const widths = new Set(report.split('\n').map((line) => Array.from(line).length));
     expect(widths.size).toBe(1); // a closed box
     await h.shutdown();
   });

@@ -1,0 +1,71 @@
+import { Bench } from 'tinybench';
+
+/** One measured case. `baseline` marks the case ratios are computed against. */
+export interface BenchCase {
+  readonly name: string;
+  readonly fn: () => void;
+}
+
+/** A suite: cases measured in the same run, with ratios against named baselines. */
+export interface Suite {
+  readonly title: string;
+  readonly cases: readonly BenchCase[];
+  /** Ratios to print: [case, against]. */
+  readonly ratios: readonly (readonly [string, string])[];
+  /** Target ratios (case/against must be ≤ target), reported as met or missed, never asserted. */
+  readonly targets?: Readonly<Record<string, number>>;
+}
+
+/** A measured case: mean nanoseconds per operation and its relative margin of error. */
+export interface CaseResult {
+  readonly name: string;
+  readonly nsPerOp: number;
+  readonly rmePercent: number;
+  readonly samples: number;
+}
+
+export interface SuiteResult {
+  readonly title: string;
+  readonly cases: readonly CaseResult[];
+  readonly ratios: readonly { readonly of: string; readonly against: string; readonly ratio: number; readonly target?: number }[];
+}
+
+/** Runs every case of `suite` in one tinybench run, interleaving warm-up, and returns ns/op and ratios. */
+export async function runSuite(suite: Suite, timeMillis: number): Promise<SuiteResult> {
+  const bench = new Bench({ time: timeMillis, warmupTime: Math.min(500, timeMillis / 2) });
+  for (const c of suite.cases) bench.add(c.name, c.fn);
+  await bench.run();
+  const cases: CaseResult[] = bench.tasks.map((task) => {
+    const result = task.result;
+    if (result.state !== 'completed') throw new Error(`${suite.title} / ${task.name}: ${result.state}`);
+    return {
+      name: task.name,
+      nsPerOp: result.latency.mean * 1e6,
+      rmePercent: result.latency.rme,
+      samples: result.latency.samplesCount,
+    };
+  });
+  const byName = new Map(cases.map((c) => [c.name, c]));
+  const ratios = suite.ratios.map(([of, against]) => {
+    const a = byName.get(of);
+    const b = byName.get(against);
+    if (a === undefined || b === undefined) throw new Error(`ratio ${of}/${against}: unknown case`);
+    const target = suite.targets?.[`${of} / ${against}`];
+    return { of, against, ratio: a.nsPerOp / b.nsPerOp, ...(target === undefined ? {} : { target }) };
+  });
+  return { title: suite.title, cases, ratios };
+}
+
+/** Renders a suite result as a plain-text table. */
+export function formatSuite(result: SuiteResult): string {
+  const width = Math.max(...result.cases.map((c) => c.name.length), 10);
+  const lines = [`\n## ${result.title}`, `${'case'.padEnd(width)}  ${'ns/op'.padStart(10)}  ${'±%'.padStart(6)}`];
+  for (const c of result.cases) {
+    lines.push(`${c.name.padEnd(width)}  ${c.nsPerOp.toFixed(1).padStart(10)}  ${c.rmePercent.toFixed(1).padStart(6)}`);
+  }
+  for (const r of result.ratios) {
+    const verdict = r.target === undefined ? '' : r.ratio <= r.target ? `  (target ≤ ${r.target}: met)` : `  (target ≤ ${r.target}: MISSED)`;
+    lines.push(`ratio ${r.of} / ${r.against} = ${r.ratio.toFixed(2)}×${verdict}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,14 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../support/processes.js';
+
+/** CI only proves the benchmarks still run; their numbers are read by people, never asserted. */
+describe('npm run bench', () => {
+  it('runs every suite in quick mode and prints each comparison with its ratio', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const result = await run(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'bench/run.ts'), '--quick']);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/ratio facade bound handle \/ prom-client inc\(labels\) = \d+\.\d\d×/);
+    expect(result.output).toMatch(/ratio facade unbound .* \/ raw OTel Counter\.add = \d+\.\d\d×/);
+  }, 120_000);
+});

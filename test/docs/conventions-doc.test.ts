@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { BEGIN, END, conventionsTable } from '../../scripts/conventions-table.js';
+
+describe('docs/conventions.md', () => {
+  it('lists every instrument exactly as src/conventions.ts defines it (run npm run docs:conventions)', async () => {
+    const doc = await readFile(new URL('../../docs/conventions.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf(BEGIN) + BEGIN.length, doc.indexOf(END)).trim();
+    expect(table).toBe(conventionsTable());
+  });
+});
+
+describe('documented Prometheus names', () => {
+  it('are exactly what the running exporter serves, with the documented TYPE', async () => {
+    const { startTelemetry, Instruments } = await import('trading-telemetry');
+    const { prometheusName } = await import('../../scripts/conventions-table.js');
+    const handle = await startTelemetry({ serviceName: 'names', server: { port: 0 }, cardinalityLimit: 2, runtimeMetrics: false, env: {} });
+    try {
+      const t = handle.telemetry;
+      const orders = t.orders.for({ exchange: 'x', symbol: 'BTC-USD', side: 'buy' });
+      orders.placed();
+      orders.rejected('other');
+      orders.trade();
+      orders.slippage(1);
+      orders.fillRatio(1);
+      orders.stageDuration('sent', 0.001);
+      orders.orderDuration('filled', 0.001);
+      t.portfolio.setPosition('x', 'BTC-USD', 1);
+      t.portfolio.setBalance('x', 'USD', 1);
+      t.portfolio.setPnl({ realized: 1, unrealized: 1 });
+      t.marketData.for('x', 'BTC-USD').message();
+      t.marketData.for('x', 'ETH-USD').message(); // past the limit of 2: overflow
+      t.marketData.setConnected('x', true);
+      t.orders.for({ exchange: 'bad label', symbol: 'x', side: 'buy' }).placed();
+      const text = await (await fetch(`${handle.url}/metrics`)).text();
+      for (const convention of Object.values(Instruments)) {
+        expect(text, convention.name).toContain(`# TYPE ${prometheusName(convention)} ${convention.kind}\n`);
+      }
+    } finally {
+      await handle.shutdown();
+    }
+  });
+});
