@@ -1,8 +1,9 @@
 import { Attr, Instruments } from '../conventions.js';
 import { type FamilyContext, ValueFamily, type ValueSeries } from './instrument-families.js';
-import { isLabelValue } from './label-values.js';
+import { describeValue } from './describe-value.js';
+import { isLabelValue, labelKey } from './label-values.js';
 import type { MeasurementGuard } from './measurement-guard.js';
-import { isNonNegative, nonNegativeProblem } from './numbers.js';
+import { isCount, numberProblem } from './numbers.js';
 
 /** Market-data counters for one exchange and symbol. */
 export interface BoundMarketData {
@@ -65,11 +66,11 @@ export class MarketDataMetrics {
 
   /** Resolves the labels of one feed once; the returned handle only records. */
   for(exchange: string, symbol: string): BoundMarketData {
-    const key = `${exchange}\u001f${symbol}`;
-    const known = this.#feeds.get(key);
+    const key = labelKey(exchange, symbol);
+    const known = key === undefined ? undefined : this.#feeds.get(key);
     if (known !== undefined) return known;
-    if (!isLabelValue(exchange) || !isLabelValue(symbol)) {
-      const detail = `exchange ${JSON.stringify(exchange)} / symbol ${JSON.stringify(symbol)} is not a valid label value`;
+    if (key === undefined || !isLabelValue(exchange) || !isLabelValue(symbol)) {
+      const detail = `exchange ${describeValue(exchange)} / symbol ${describeValue(symbol)} is not a valid label value`;
       return { message: () => this.#guard.reject(Instruments.marketDataMessages.name, 'invalid_label', detail) };
     }
     const messages = this.#messages.series(key, () => ({ [Attr.exchange]: exchange, [Attr.symbol]: symbol }));
@@ -81,8 +82,8 @@ export class MarketDataMetrics {
       messages,
       lastMessageAt: NaN,
       message(count = 1) {
-        if (!isNonNegative(count)) {
-          guard.reject(Instruments.marketDataMessages.name, nonNegativeProblem(count), `count ${String(count)}`);
+        if (!isCount(count)) {
+          guard.reject(Instruments.marketDataMessages.name, numberProblem(count), `count ${describeValue(count)}`);
           return;
         }
         messages.value += count;
@@ -98,7 +99,7 @@ export class MarketDataMetrics {
   /** Marks `exchange` connected (1) or disconnected (0). */
   setConnected(exchange: string, connected: boolean): void {
     if (!isLabelValue(exchange)) {
-      this.#guard.reject(Instruments.exchangeConnected.name, 'invalid_label', `exchange ${JSON.stringify(exchange)}`);
+      this.#guard.reject(Instruments.exchangeConnected.name, 'invalid_label', `exchange ${describeValue(exchange)}`);
       return;
     }
     this.#connected.series(exchange, () => ({ [Attr.exchange]: exchange })).value = connected ? 1 : 0;

@@ -1,16 +1,29 @@
 import type { MeasurementRejection } from '../conventions.js';
 
-/** Whether `value` is a finite number ≥ 0 (counts, durations). NaN and ±Infinity are not. */
-export function isNonNegative(value: number): boolean {
-  return typeof value === 'number' && value >= 0 && value !== Infinity;
+/**
+ * The largest magnitude a measurement may have. Nothing in trading (prices, quantities in the
+ * smallest unit, balances in wei) comes near it, while values near Number.MAX_VALUE are
+ * always a caller bug, and sums of them overflow to Infinity.
+ */
+export const MAX_MAGNITUDE = 1e100;
+
+/** Whether `value` is a count: a safe integer ≥ 0 (orders, trades, messages). */
+export function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
-/** Why a number that failed {@link isNonNegative} was refused. */
-export function nonNegativeProblem(value: unknown): MeasurementRejection {
-  return typeof value === 'number' && Number.isFinite(value) ? 'negative' : 'non_finite';
+/** Whether `value` is a non-negative measurement (durations, ratios) within {@link MAX_MAGNITUDE}. */
+export function isNonNegativeAmount(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= MAX_MAGNITUDE;
 }
 
-/** Whether `value` is a finite number (signed gauges, slippage). */
-export function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
+/** Whether `value` is a signed measurement (positions, balances, P&L, slippage) within {@link MAX_MAGNITUDE}. */
+export function isAmount(value: unknown): value is number {
+  return typeof value === 'number' && value >= -MAX_MAGNITUDE && value <= MAX_MAGNITUDE;
+}
+
+/** Why a number that failed one of the checks above was refused. */
+export function numberProblem(value: unknown): MeasurementRejection {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'non_finite';
+  return value < 0 ? 'negative' : 'out_of_range';
 }

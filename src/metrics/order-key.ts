@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { Attr, ORDER_TYPES, SIDES, type MeasurementRejection, type OrderType, type Side } from '../conventions.js';
-import { isLabelValue, isOneOf } from './label-values.js';
+import { describeValue } from './describe-value.js';
+import { isLabelValue, isOneOf, labelKey } from './label-values.js';
 
 /** Identifies an order stream: the labels every order metric of these orders carries. */
 export interface OrderKey {
@@ -21,14 +22,14 @@ export interface KeyProblem {
 
 /** The problem with `key`, or undefined when every field may become a label. */
 export function orderKeyProblem(key: OrderKey): KeyProblem | undefined {
-  if (!isObject(key)) return { reason: 'invalid_label', detail: 'order key must be an object' };
+  if (typeof key !== 'object' || (key as OrderKey | null) === null) return { reason: 'invalid_label', detail: 'order key must be an object' };
   const label = (field: string, value: unknown): KeyProblem => ({
     reason: 'invalid_label',
-    detail: `${field} ${JSON.stringify(value)} is not a valid label value (1-64 of A-Z a-z 0-9 _ . : / @ + -)`,
+    detail: `${field} ${describeValue(value)} is not a valid label value (1-64 of A-Z a-z 0-9 _ . : / @ + -)`,
   });
   const member = (field: string, value: unknown, members: readonly string[]): KeyProblem => ({
     reason: 'invalid_enum',
-    detail: `${field} ${JSON.stringify(value)} is not one of ${members.join('|')}`,
+    detail: `${field} ${describeValue(value)} is not one of ${members.join('|')}`,
   });
   if (!isLabelValue(key.exchange)) return label('exchange', key.exchange);
   if (!isLabelValue(key.symbol)) return label('symbol', key.symbol);
@@ -40,14 +41,10 @@ export function orderKeyProblem(key: OrderKey): KeyProblem | undefined {
   return undefined;
 }
 
-/** Whether a value typed as an object really is one (JS callers can pass anything). */
-export function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null;
-}
-
-/** A string that identifies the key's label values. */
-export function orderKeyString(key: OrderKey): string {
-  return `${key.exchange}\u001f${key.symbol}\u001f${key.side}\u001f${key.orderType ?? ''}\u001f${key.strategy ?? ''}`;
+/** A string that identifies the key's label values, or undefined when it cannot be one. */
+export function orderKeyString(key: OrderKey): string | undefined {
+  if (typeof key !== 'object' || (key as OrderKey | null) === null) return undefined;
+  return labelKey(key.exchange, key.symbol, key.side, key.orderType, key.strategy);
 }
 
 /** The labels of a valid key. */

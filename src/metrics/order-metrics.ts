@@ -19,8 +19,9 @@ import { pickAttributes } from './attribute-sets.js';
 import type { Distribution } from './distribution.js';
 import { type FamilyContext, HistogramFamily, type HistogramSeries, ValueFamily, type ValueSeries } from './instrument-families.js';
 import type { MeasurementGuard } from './measurement-guard.js';
-import { isFiniteNumber, isNonNegative, nonNegativeProblem } from './numbers.js';
-import { isObject, type KeyProblem, type OrderKey, orderKeyAttributes, orderKeyProblem, orderKeyString } from './order-key.js';
+import { describeValue } from './describe-value.js';
+import { isAmount, isCount, isNonNegativeAmount, numberProblem } from './numbers.js';
+import { type KeyProblem, type OrderKey, orderKeyAttributes, orderKeyProblem, orderKeyString } from './order-key.js';
 import { SeriesRegistry } from './series-registry.js';
 
 /**
@@ -143,11 +144,11 @@ class OrderStream implements BoundOrderMetrics {
 
   /** Adds a valid `count` to `series` and returns it (0 for a refused count, which is counted). */
   #count(series: ValueSeries, count: number, instrument: string): number {
-    if (isNonNegative(count)) {
+    if (isCount(count)) {
       series.value += count;
       return count;
     }
-    this.#families.guard.reject(instrument, nonNegativeProblem(count), `count ${String(count)}`);
+    this.#families.guard.reject(instrument, numberProblem(count), `count ${describeValue(count)}`);
     return 0;
   }
 
@@ -174,11 +175,11 @@ class OrderStream implements BoundOrderMetrics {
   rejected(reason: RejectReason, count = 1): void {
     const index = REJECT_REASONS.indexOf(reason);
     if (index < 0) {
-      this.#families.guard.reject(Instruments.orders.name, 'invalid_enum', `reject reason ${JSON.stringify(reason)}`);
+      this.#families.guard.reject(Instruments.orders.name, 'invalid_enum', `reject reason ${describeValue(reason)}`);
       return;
     }
-    if (!isNonNegative(count)) {
-      this.#families.guard.reject(Instruments.orders.name, nonNegativeProblem(count), `count ${String(count)}`);
+    if (!isCount(count)) {
+      this.#families.guard.reject(Instruments.orders.name, numberProblem(count), `count ${describeValue(count)}`);
       return;
     }
     const series = (this.#rejectedByReason[index] ??= derived(
@@ -196,27 +197,23 @@ class OrderStream implements BoundOrderMetrics {
   }
 
   slippage(bps: number): void {
-    if (isFiniteNumber(bps)) {
+    if (isAmount(bps)) {
       if (bps >= 0) this.#families.slippage.record(this.#adverseSlippage, bps);
       else this.#families.slippage.record(this.#favorableSlippage, -bps);
-    } else this.#families.guard.reject(Instruments.slippage.name, 'non_finite', `slippage ${String(bps)}`);
+    } else this.#families.guard.reject(Instruments.slippage.name, numberProblem(bps), `slippage ${describeValue(bps)}`);
   }
 
   fillRatio(ratio: number): void {
-    if (isNonNegative(ratio) && ratio <= 1) {
-      this.#families.fillRatio.record(this.#fillRatio, ratio);
-      return;
-    }
-    const reason = isFiniteNumber(ratio) && ratio > 1 ? 'out_of_range' : nonNegativeProblem(ratio);
-    this.#families.guard.reject(Instruments.fillRatio.name, reason, `ratio ${String(ratio)}`);
+    if (isNonNegativeAmount(ratio) && ratio <= 1) this.#families.fillRatio.record(this.#fillRatio, ratio);
+    else this.#families.guard.reject(Instruments.fillRatio.name, numberProblem(ratio), `ratio ${describeValue(ratio)}`);
   }
 
   stageDuration(stage: OrderStage, seconds: number): void {
     const index = ORDER_STAGES.indexOf(stage);
     if (index < 0) {
-      this.#families.guard.reject(Instruments.stageDuration.name, 'invalid_enum', `stage ${JSON.stringify(stage)}`);
-    } else if (!isNonNegative(seconds)) {
-      this.#families.guard.reject(Instruments.stageDuration.name, nonNegativeProblem(seconds), `seconds ${String(seconds)}`);
+      this.#families.guard.reject(Instruments.stageDuration.name, 'invalid_enum', `stage ${describeValue(stage)}`);
+    } else if (!isNonNegativeAmount(seconds)) {
+      this.#families.guard.reject(Instruments.stageDuration.name, numberProblem(seconds), `seconds ${describeValue(seconds)}`);
     } else {
       const series = (this.#stageSeries[index] ??= derived(this.#families.stageDuration, this.#base, [Attr.exchange], {
         [Attr.orderStage]: stage,
@@ -228,9 +225,9 @@ class OrderStream implements BoundOrderMetrics {
   orderDuration(status: TerminalStatus, seconds: number): void {
     const index = TERMINAL_STATUSES.indexOf(status);
     if (index < 0) {
-      this.#families.guard.reject(Instruments.orderDuration.name, 'invalid_enum', `status ${JSON.stringify(status)}`);
-    } else if (!isNonNegative(seconds)) {
-      this.#families.guard.reject(Instruments.orderDuration.name, nonNegativeProblem(seconds), `seconds ${String(seconds)}`);
+      this.#families.guard.reject(Instruments.orderDuration.name, 'invalid_enum', `status ${describeValue(status)}`);
+    } else if (!isNonNegativeAmount(seconds)) {
+      this.#families.guard.reject(Instruments.orderDuration.name, numberProblem(seconds), `seconds ${describeValue(seconds)}`);
     } else {
       const series = (this.#durationSeries[index] ??= derived(this.#families.orderDuration, this.#base, [Attr.exchange], {
         [Attr.orderStatus]: status,
@@ -321,11 +318,13 @@ export class OrderMetrics {
 
   /** Resolves the labels of `key` once; the returned handle only records. */
   for(key: OrderKey): BoundOrderMetrics {
-    const streamKey = isObject(key) ? orderKeyString(key) : '';
-    const known = this.#streams.find(streamKey);
+    const streamKey = orderKeyString(key);
+    const known = streamKey === undefined ? undefined : this.#streams.find(streamKey);
     if (known !== undefined) return known;
     const problem = orderKeyProblem(key);
-    if (problem !== undefined) return new RefusedOrderStream(this.#families.guard, problem);
+    if (problem !== undefined || streamKey === undefined) {
+      return new RefusedOrderStream(this.#families.guard, problem ?? { reason: 'invalid_label', detail: 'order key fields must be strings' });
+    }
     return this.#streams.get(streamKey, () => new OrderStream(this.#families, Object.freeze(orderKeyAttributes(key))));
   }
 

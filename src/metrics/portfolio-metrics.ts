@@ -3,7 +3,8 @@ import { Attr, Instruments } from '../conventions.js';
 import { type FamilyContext, ValueFamily, type ValueSeries } from './instrument-families.js';
 import { isLabelValue } from './label-values.js';
 import type { MeasurementGuard } from './measurement-guard.js';
-import { isFiniteNumber } from './numbers.js';
+import { describeValue } from './describe-value.js';
+import { isAmount, numberProblem } from './numbers.js';
 
 /** A position as the snapshot reports it. */
 export interface PositionView {
@@ -74,9 +75,13 @@ export class PortfolioMetrics {
 
   /** Sets realized and/or unrealized P&L, per strategy when one is named. */
   setPnl(update: PnlUpdate): void {
+    if (typeof update !== 'object' || (update as PnlUpdate | null) === null) {
+      this.#guard.reject(Instruments.realizedPnl.name, 'non_finite', `update ${describeValue(update)}`);
+      return;
+    }
     const strategy = update.strategy;
     if (strategy !== undefined && !isLabelValue(strategy)) {
-      this.#guard.reject(Instruments.realizedPnl.name, 'invalid_label', `strategy ${JSON.stringify(strategy)}`);
+      this.#guard.reject(Instruments.realizedPnl.name, 'invalid_label', `strategy ${describeValue(strategy)}`);
       return;
     }
     const attributes = (): Attributes => (strategy === undefined ? {} : { [Attr.strategy]: strategy });
@@ -122,7 +127,7 @@ export class PortfolioMetrics {
 
   #set(family: ValueFamily, instrument: string, value: number, exchange: string, name: string, nameAttr: string): void {
     if (!isLabelValue(exchange) || !isLabelValue(name)) {
-      this.#guard.reject(instrument, 'invalid_label', `exchange ${JSON.stringify(exchange)} / ${JSON.stringify(name)}`);
+      this.#guard.reject(instrument, 'invalid_label', `exchange ${describeValue(exchange)} / ${describeValue(name)}`);
       return;
     }
     const series = family.series(`${exchange}\u001f${name}`, () => ({ [Attr.exchange]: exchange, [nameAttr]: name }));
@@ -130,7 +135,8 @@ export class PortfolioMetrics {
   }
 
   #setValue(series: ValueSeries, value: number, instrument: string): void {
-    if (isFiniteNumber(value)) series.value = value;
-    else this.#guard.reject(instrument, 'non_finite', `value ${String(value)}`);
+    // `+ 0` turns -0 into 0, so a flat position never renders as "-0".
+    if (isAmount(value)) series.value = value + 0;
+    else this.#guard.reject(instrument, numberProblem(value), `value ${describeValue(value)}`);
   }
 }
