@@ -250,7 +250,32 @@ export const Instruments = {
     description: 'Measurements folded into the otel.metric.overflow series because an instrument hit its series limit.',
     attributes: ['instrument'],
   }),
+  telemetryDropped: instrument({
+    name: 'trading.telemetry.dropped',
+    kind: 'counter',
+    unit: '{item}',
+    description: 'Telemetry items (spans, log records) dropped before export: queue full, export failed or timed out.',
+    attributes: ['signal', 'reason'],
+  }),
+  exportQueueSize: instrument({
+    name: 'trading.telemetry.export.queue_size',
+    kind: 'gauge',
+    unit: '{item}',
+    description: 'Items waiting in the export queue.',
+    attributes: ['signal'],
+  }),
+  exportConsecutiveFailures: instrument({
+    name: 'trading.telemetry.export.consecutive_failures',
+    kind: 'gauge',
+    unit: '{export}',
+    description: 'Export attempts that failed in a row; 0 after a success.',
+    attributes: ['signal'],
+  }),
 } as const;
+
+/** Why telemetry was dropped. Values of `trading.telemetry.dropped{reason}`. */
+export const DROP_REASONS = ['queue_full', 'export_failed', 'export_timeout', 'shutdown'] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
 
 /** Attribute OTel uses for the overflow series once an instrument hits its cardinality limit. */
 export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';

@@ -10,5 +10,6 @@ export { formatReport } from './metrics/report.js';
 export type { SlippageSummary, TelemetrySnapshot } from './metrics/snapshot.js';
 export { createTradingTelemetry, type TradingTelemetry, type TradingTelemetryOptions } from './metrics/trading-telemetry.js';
 export { type ResolvedConfig, type StartTelemetryOptions } from './setup/config.js';
+export type { ExportHealth, Signal } from './setup/export-stats.js';
 export { startTelemetry, type TelemetryHandle } from './setup/start-telemetry.js';
 export { type RouteHandler, TelemetryServer, type TelemetryServerOptions } from './server/telemetry-server.js';

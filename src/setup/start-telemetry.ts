@@ -3,10 +3,14 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SCOPE_NAME } from '../conventions.js';
 import { createTradingTelemetry, type TradingTelemetry } from '../metrics/trading-telemetry.js';
+import { VERSION } from '../version.js';
 import { TelemetryServer } from '../server/telemetry-server.js';
 import { bounded } from './bounded.js';
+import { BoundedSpanProcessor } from './bounded-span-processor.js';
+import type { ExportHealth } from './export-stats.js';
 import { type ResolvedConfig, resolveConfig, type StartTelemetryOptions } from './config.js';
 import { buildResource } from './resource.js';
 
@@ -20,6 +24,8 @@ export interface TelemetryHandle {
   readonly server: TelemetryServer | undefined;
   /** Base URL of the embedded server, e.g. `http://127.0.0.1:9464`. */
   readonly url: string | undefined;
+  /** Export pipeline accounting per OTLP signal (empty without OTLP): queued, exported, dropped by reason, failures. */
+  exportHealth(): ExportHealth[];
   /** Exports everything pending. Settles within `shutdownTimeoutMillis`; never rejects. */
   forceFlush(): Promise<void>;
   /** Flushes, stops exporters and closes the server. Settles within `shutdownTimeoutMillis`; never rejects. Idempotent. */
@@ -28,20 +34,15 @@ export interface TelemetryHandle {
 
 const NOOP_METER_PROVIDER: MeterProvider = { getMeter: () => createNoopMeter() };
 
-function spanProcessors(config: ResolvedConfig): SpanProcessor[] {
-  if (config.otlp === undefined) {
-    // Spans are still created, so trace and span ids reach logs, but nothing is exported.
-    return [new NoopSpanProcessor()];
-  }
+function otlpSpanProcessor(config: ResolvedConfig): BoundedSpanProcessor | undefined {
+  if (config.otlp === undefined) return undefined;
   const exporter = new OTLPTraceExporter({ url: config.otlp.tracesUrl, timeoutMillis: config.otlp.timeoutMillis });
-  return [
-    new BatchSpanProcessor(exporter, {
-      maxQueueSize: config.otlp.maxQueueSize,
-      maxExportBatchSize: Math.min(512, config.otlp.maxQueueSize),
-      scheduledDelayMillis: 1000,
-      exportTimeoutMillis: config.otlp.timeoutMillis,
-    }),
-  ];
+  return new BoundedSpanProcessor(exporter, {
+    maxQueueSize: config.otlp.maxQueueSize,
+    maxBatchSize: Math.min(512, config.otlp.maxQueueSize),
+    scheduledDelayMillis: 1000,
+    exportTimeoutMillis: config.otlp.timeoutMillis + 1000,
+  });
 }
 
 /**
@@ -58,10 +59,20 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   const config = resolveConfig(options);
   if (config.disabled) {
     const telemetry = createTradingTelemetry({ meterProvider: NOOP_METER_PROVIDER, cardinalityLimit: config.cardinalityLimit });
-    return { telemetry, config, server: undefined, url: undefined, forceFlush: async () => {}, shutdown: async () => {} };
+    return {
+      telemetry,
+      config,
+      server: undefined,
+      url: undefined,
+      exportHealth: () => [],
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
   }
 
-  const processors = spanProcessors(config);
+  const otlpSpans = otlpSpanProcessor(config);
+  // Without OTLP, spans are still created (so trace ids reach logs) but nothing is exported.
+  const processors: SpanProcessor[] = [otlpSpans ?? new NoopSpanProcessor()];
   const prometheus = config.server === false ? undefined : new PrometheusExporter({ preventServerStart: true });
   const sdk = new NodeSDK({
     resource: buildResource(config),
@@ -74,6 +85,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   sdk.start();
 
   const telemetry = createTradingTelemetry({ cardinalityLimit: config.cardinalityLimit });
+  otlpSpans?.stats.observe(metrics.getMeterProvider().getMeter(SCOPE_NAME, VERSION));
   let server: TelemetryServer | undefined;
   if (config.server !== false && prometheus !== undefined) {
     server = new TelemetryServer(config.server);
@@ -92,6 +104,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     config,
     server,
     url: server?.url(),
+    exportHealth: () => (otlpSpans === undefined ? [] : [otlpSpans.stats.health()]),
     async forceFlush() {
       const outcome = await bounded(
         () => Promise.all(processors.map((processor) => processor.forceFlush())),
@@ -104,7 +117,10 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
         const outcome = await bounded(async () => {
           await sdk.shutdown();
         }, config.shutdownTimeoutMillis);
-        if (outcome !== 'done') diag.warn(`trading-telemetry: SDK shutdown ${outcome}; pending telemetry may be lost`);
+        if (outcome !== 'done') {
+          otlpSpans?.abandon();
+          diag.warn(`trading-telemetry: SDK shutdown ${outcome}; what was still queued is counted as dropped (shutdown)`);
+        }
         // Return the process to the no-op API so a later startTelemetry() can register again.
         trace.disable();
         metrics.disable();

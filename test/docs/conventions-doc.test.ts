@@ -14,7 +14,15 @@ describe('documented Prometheus names', () => {
   it('are exactly what the running exporter serves, with the documented TYPE', async () => {
     const { startTelemetry, Instruments } = await import('trading-telemetry');
     const { prometheusName } = await import('../../scripts/conventions-table.js');
-    const handle = await startTelemetry({ serviceName: 'names', server: { port: 0 }, cardinalityLimit: 2, runtimeMetrics: false, env: {} });
+    const handle = await startTelemetry({
+      serviceName: 'names',
+      server: { port: 0 },
+      otlp: { endpoint: 'http://127.0.0.1:1', timeoutMillis: 200 }, // so the export pipeline instruments exist
+      shutdownTimeoutMillis: 500,
+      cardinalityLimit: 2,
+      runtimeMetrics: false,
+      env: {},
+    });
     try {
       const t = handle.telemetry;
       const orders = t.orders.for({ exchange: 'x', symbol: 'BTC-USD', side: 'buy' });

@@ -1,0 +1,90 @@
+import type { Meter } from '@opentelemetry/api';
+import { type DropReason, Instruments } from '../conventions.js';
+
+/** The telemetry signals we export over OTLP. */
+export type Signal = 'traces' | 'logs';
+
+/** The health of one signal's export pipeline, as health checks and the dashboard read it. */
+export interface ExportHealth {
+  readonly signal: Signal;
+  readonly queued: number;
+  readonly exported: number;
+  readonly dropped: Readonly<Record<DropReason, number>>;
+  readonly consecutiveFailures: number;
+  /** Epoch ms of the last successful export, or null before the first. */
+  readonly lastSuccessAt: number | null;
+  readonly lastError: string | null;
+}
+
+/**
+ * Exact accounting of one export pipeline: every item offered ends up exported, dropped with
+ * a reason, or still queued. Exported as `trading.telemetry.dropped{signal,reason}`,
+ * `trading.telemetry.export.queue_size{signal}` and `…consecutive_failures{signal}`.
+ */
+export class ExportStats {
+  readonly signal: Signal;
+  exported = 0;
+  consecutiveFailures = 0;
+  lastSuccessAt: number | null = null;
+  lastError: string | null = null;
+  readonly dropped: Record<DropReason, number> = { queue_full: 0, export_failed: 0, export_timeout: 0, shutdown: 0 };
+  readonly #queued: () => number;
+
+  constructor(signal: Signal, queued: () => number) {
+    this.signal = signal;
+    this.#queued = queued;
+  }
+
+  drop(reason: DropReason, count: number): void {
+    this.dropped[reason] += count;
+  }
+
+  succeeded(count: number, now: number): void {
+    this.exported += count;
+    this.consecutiveFailures = 0;
+    this.lastSuccessAt = now;
+  }
+
+  failed(reason: 'export_failed' | 'export_timeout', count: number, error: string): void {
+    this.drop(reason, count);
+    this.consecutiveFailures++;
+    this.lastError = error;
+  }
+
+  health(): ExportHealth {
+    return {
+      signal: this.signal,
+      queued: this.#queued(),
+      exported: this.exported,
+      dropped: { ...this.dropped },
+      consecutiveFailures: this.consecutiveFailures,
+      lastSuccessAt: this.lastSuccessAt,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Registers the observable instruments that export these numbers. */
+  observe(meter: Meter): void {
+    const signal = this.signal;
+    meter
+      .createObservableCounter(Instruments.telemetryDropped.name, {
+        unit: Instruments.telemetryDropped.unit,
+        description: Instruments.telemetryDropped.description,
+      })
+      .addCallback((result) => {
+        for (const [reason, count] of Object.entries(this.dropped)) result.observe(count, { signal, reason });
+      });
+    meter
+      .createObservableGauge(Instruments.exportQueueSize.name, {
+        unit: Instruments.exportQueueSize.unit,
+        description: Instruments.exportQueueSize.description,
+      })
+      .addCallback((result) => result.observe(this.#queued(), { signal }));
+    meter
+      .createObservableGauge(Instruments.exportConsecutiveFailures.name, {
+        unit: Instruments.exportConsecutiveFailures.unit,
+        description: Instruments.exportConsecutiveFailures.description,
+      })
+      .addCallback((result) => result.observe(this.consecutiveFailures, { signal }));
+  }
+}
