@@ -2,6 +2,7 @@ import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
 import { OVERFLOW_ATTRIBUTE, type InstrumentConvention } from '../conventions.js';
 import { Distribution } from './distribution.js';
 import type { MeasurementGuard } from './measurement-guard.js';
+import { observeInstrument } from './observable.js';
 import { SeriesRegistry } from './series-registry.js';
 
 /** A value per attribute set, held in a plain number and read by an observable instrument. */
@@ -41,12 +42,7 @@ export class ValueFamily {
     this.#registry = new SeriesRegistry(convention.name, ctx.cardinalityLimit, ctx.guard, () =>
       valueSeries(OVERFLOW_ATTRIBUTES),
     );
-    const options = { unit: convention.unit, description: convention.description };
-    const instrument =
-      convention.kind === 'counter'
-        ? ctx.meter.createObservableCounter(convention.name, options)
-        : ctx.meter.createObservableGauge(convention.name, options);
-    instrument.addCallback((result) => {
+    observeInstrument(ctx.meter, convention, (result) => {
       for (const s of this.#registry.values()) result.observe(s.value, s.attributes);
     });
   }

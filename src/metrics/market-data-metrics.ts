@@ -4,6 +4,7 @@ import { describeValue } from './describe-value.js';
 import { isLabelValue, labelKey } from './label-values.js';
 import type { MeasurementGuard } from './measurement-guard.js';
 import { isCount, numberProblem } from './numbers.js';
+import { observeInstrument } from './observable.js';
 
 /** Market-data counters for one exchange and symbol. */
 export interface BoundMarketData {
@@ -50,18 +51,12 @@ export class MarketDataMetrics {
     this.#limit = ctx.cardinalityLimit;
     this.#messages = new ValueFamily(ctx, Instruments.marketDataMessages);
     this.#connected = new ValueFamily(ctx, Instruments.exchangeConnected);
-    ctx.meter
-      .createObservableGauge(Instruments.marketDataStaleness.name, {
-        unit: Instruments.marketDataStaleness.unit,
-        description: Instruments.marketDataStaleness.description,
-      })
-      .addCallback((result) => {
-        const now = this.#clock();
-        for (const feed of this.#feeds.values()) {
-          if (Number.isNaN(feed.lastMessageAt)) continue;
-          result.observe((now - feed.lastMessageAt) / 1000, feed.messages.attributes);
-        }
-      });
+    observeInstrument(ctx.meter, Instruments.marketDataStaleness, (result) => {
+      const now = this.#clock();
+      for (const feed of this.#feeds.values()) {
+        if (!Number.isNaN(feed.lastMessageAt)) result.observe((now - feed.lastMessageAt) / 1000, feed.messages.attributes);
+      }
+    });
   }
 
   /** Resolves the labels of one feed once; the returned handle only records. */

@@ -1,5 +1,6 @@
 import { diag, type Meter } from '@opentelemetry/api';
 import { Instruments, type MeasurementRejection } from '../conventions.js';
+import { observeInstrument } from './observable.js';
 
 /**
  * The facade's self-accounting: every measurement it refuses and every one folded into an
@@ -12,24 +13,12 @@ export class MeasurementGuard {
   readonly #overflow = new Map<string, number>();
 
   constructor(meter: Meter) {
-    meter
-      .createObservableCounter(Instruments.rejectedMeasurements.name, {
-        unit: Instruments.rejectedMeasurements.unit,
-        description: Instruments.rejectedMeasurements.description,
-      })
-      .addCallback((result) => {
-        for (const { instrument, reason, count } of this.#rejected.values()) {
-          result.observe(count, { instrument, reason });
-        }
-      });
-    meter
-      .createObservableCounter(Instruments.cardinalityOverflow.name, {
-        unit: Instruments.cardinalityOverflow.unit,
-        description: Instruments.cardinalityOverflow.description,
-      })
-      .addCallback((result) => {
-        for (const [instrument, count] of this.#overflow) result.observe(count, { instrument });
-      });
+    observeInstrument(meter, Instruments.rejectedMeasurements, (result) => {
+      for (const { instrument, reason, count } of this.#rejected.values()) result.observe(count, { instrument, reason });
+    });
+    observeInstrument(meter, Instruments.cardinalityOverflow, (result) => {
+      for (const [instrument, count] of this.#overflow) result.observe(count, { instrument });
+    });
   }
 
   /** Counts a refused measurement of `instrument`. Never throws. */

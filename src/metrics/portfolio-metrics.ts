@@ -5,6 +5,7 @@ import { isLabelValue } from './label-values.js';
 import type { MeasurementGuard } from './measurement-guard.js';
 import { describeValue } from './describe-value.js';
 import { isAmount, numberProblem } from './numbers.js';
+import { observeInstrument } from './observable.js';
 
 /** A position as the snapshot reports it. */
 export interface PositionView {
@@ -53,14 +54,9 @@ export class PortfolioMetrics {
     this.#balances = new ValueFamily(ctx, Instruments.balance);
     this.#realized = new ValueFamily(ctx, Instruments.realizedPnl);
     this.#unrealized = new ValueFamily(ctx, Instruments.unrealizedPnl);
-    ctx.meter
-      .createObservableGauge(Instruments.openPositions.name, {
-        unit: Instruments.openPositions.unit,
-        description: Instruments.openPositions.description,
-      })
-      .addCallback((result) => {
-        for (const [exchange, open] of this.#openByExchange()) result.observe(open, { [Attr.exchange]: exchange });
-      });
+    observeInstrument(ctx.meter, Instruments.openPositions, (result) => {
+      for (const [exchange, open] of this.#openByExchange()) result.observe(open, { [Attr.exchange]: exchange });
+    });
   }
 
   /** Sets the signed position in `symbol` on `exchange`. */

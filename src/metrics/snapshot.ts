@@ -1,6 +1,6 @@
 import type { DistributionSummary } from './distribution.js';
 import type { ExchangeView } from './market-data-metrics.js';
-import type { OrderTotals } from './order-metrics.js';
+import type { OrderTotals } from './bound-order-metrics.js';
 import type { BalanceView, PnlView, PositionView } from './portfolio-metrics.js';
 
 /**

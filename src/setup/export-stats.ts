@@ -1,5 +1,6 @@
 import type { Meter } from '@opentelemetry/api';
 import { type DropReason, Instruments } from '../conventions.js';
+import { observeInstrument } from '../metrics/observable.js';
 
 /** The telemetry signals we export over OTLP. */
 export type Signal = 'traces' | 'logs';
@@ -66,25 +67,10 @@ export class ExportStats {
   /** Registers the observable instruments that export these numbers. */
   observe(meter: Meter): void {
     const signal = this.signal;
-    meter
-      .createObservableCounter(Instruments.telemetryDropped.name, {
-        unit: Instruments.telemetryDropped.unit,
-        description: Instruments.telemetryDropped.description,
-      })
-      .addCallback((result) => {
-        for (const [reason, count] of Object.entries(this.dropped)) result.observe(count, { signal, reason });
-      });
-    meter
-      .createObservableGauge(Instruments.exportQueueSize.name, {
-        unit: Instruments.exportQueueSize.unit,
-        description: Instruments.exportQueueSize.description,
-      })
-      .addCallback((result) => result.observe(this.#queued(), { signal }));
-    meter
-      .createObservableGauge(Instruments.exportConsecutiveFailures.name, {
-        unit: Instruments.exportConsecutiveFailures.unit,
-        description: Instruments.exportConsecutiveFailures.description,
-      })
-      .addCallback((result) => result.observe(this.consecutiveFailures, { signal }));
+    observeInstrument(meter, Instruments.telemetryDropped, (result) => {
+      for (const [reason, count] of Object.entries(this.dropped)) result.observe(count, { signal, reason });
+    });
+    observeInstrument(meter, Instruments.exportQueueSize, (result) => result.observe(this.#queued(), { signal }));
+    observeInstrument(meter, Instruments.exportConsecutiveFailures, (result) => result.observe(this.consecutiveFailures, { signal }));
   }
 }
