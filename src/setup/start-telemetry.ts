@@ -1,5 +1,7 @@
 import { context, createNoopMeter, diag, type MeterProvider, metrics, propagation, trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -9,6 +11,8 @@ import { createTradingTelemetry, type TradingTelemetry } from '../metrics/tradin
 import { VERSION } from '../version.js';
 import { TelemetryServer } from '../server/telemetry-server.js';
 import { bounded } from './bounded.js';
+import type { BoundedExportOptions } from './bounded-export-queue.js';
+import { BoundedLogRecordProcessor } from './bounded-log-processor.js';
 import { BoundedSpanProcessor } from './bounded-span-processor.js';
 import type { ExportHealth } from './export-stats.js';
 import { type ResolvedConfig, resolveConfig, type StartTelemetryOptions } from './config.js';
@@ -34,15 +38,20 @@ export interface TelemetryHandle {
 
 const NOOP_METER_PROVIDER: MeterProvider = { getMeter: () => createNoopMeter() };
 
-function otlpSpanProcessor(config: ResolvedConfig): BoundedSpanProcessor | undefined {
-  if (config.otlp === undefined) return undefined;
-  const exporter = new OTLPTraceExporter({ url: config.otlp.tracesUrl, timeoutMillis: config.otlp.timeoutMillis });
-  return new BoundedSpanProcessor(exporter, {
-    maxQueueSize: config.otlp.maxQueueSize,
-    maxBatchSize: Math.min(512, config.otlp.maxQueueSize),
+/** OTLP/HTTP export of traces and logs through bounded, fully accounted queues. */
+function otlpProcessors(config: ResolvedConfig): { spans: BoundedSpanProcessor; logs: BoundedLogRecordProcessor } | undefined {
+  const otlp = config.otlp;
+  if (otlp === undefined) return undefined;
+  const queue: BoundedExportOptions = {
+    maxQueueSize: otlp.maxQueueSize,
+    maxBatchSize: Math.min(512, otlp.maxQueueSize),
     scheduledDelayMillis: 1000,
-    exportTimeoutMillis: config.otlp.timeoutMillis + 1000,
-  });
+    exportTimeoutMillis: otlp.timeoutMillis + 1000,
+  };
+  return {
+    spans: new BoundedSpanProcessor(new OTLPTraceExporter({ url: otlp.tracesUrl, timeoutMillis: otlp.timeoutMillis }), queue),
+    logs: new BoundedLogRecordProcessor(new OTLPLogExporter({ url: otlp.logsUrl, timeoutMillis: otlp.timeoutMillis }), queue),
+  };
 }
 
 /**
@@ -70,22 +79,24 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     };
   }
 
-  const otlpSpans = otlpSpanProcessor(config);
+  const otlp = otlpProcessors(config);
   // Without OTLP, spans are still created (so trace ids reach logs) but nothing is exported.
-  const processors: SpanProcessor[] = [otlpSpans ?? new NoopSpanProcessor()];
+  const processors: SpanProcessor[] = [otlp?.spans ?? new NoopSpanProcessor()];
   const prometheus = config.server === false ? undefined : new PrometheusExporter({ preventServerStart: true });
   const sdk = new NodeSDK({
     resource: buildResource(config),
     autoDetectResources: false,
     metricReaders: prometheus === undefined ? [] : [prometheus],
     spanProcessors: processors,
-    logRecordProcessors: [],
+    logRecordProcessors: otlp === undefined ? [] : [otlp.logs],
     instrumentations: config.runtimeMetrics ? [new RuntimeNodeInstrumentation({ monitoringPrecision: 5000 })] : [],
   });
   sdk.start();
 
   const telemetry = createTradingTelemetry({ cardinalityLimit: config.cardinalityLimit });
-  otlpSpans?.stats.observe(metrics.getMeterProvider().getMeter(SCOPE_NAME, VERSION));
+  const selfMeter = metrics.getMeterProvider().getMeter(SCOPE_NAME, VERSION);
+  otlp?.spans.stats.observe(selfMeter);
+  otlp?.logs.stats.observe(selfMeter);
   let server: TelemetryServer | undefined;
   if (config.server !== false && prometheus !== undefined) {
     server = new TelemetryServer(config.server);
@@ -104,10 +115,10 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     config,
     server,
     url: server?.url(),
-    exportHealth: () => (otlpSpans === undefined ? [] : [otlpSpans.stats.health()]),
+    exportHealth: () => (otlp === undefined ? [] : [otlp.spans.stats.health(), otlp.logs.stats.health()]),
     async forceFlush() {
       const outcome = await bounded(
-        () => Promise.all(processors.map((processor) => processor.forceFlush())),
+        () => Promise.all([...processors.map((processor) => processor.forceFlush()), otlp?.logs.forceFlush()]),
         config.shutdownTimeoutMillis,
       );
       if (outcome !== 'done') diag.warn(`trading-telemetry: forceFlush ${outcome}`);
@@ -118,12 +129,14 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
           await sdk.shutdown();
         }, config.shutdownTimeoutMillis);
         if (outcome !== 'done') {
-          otlpSpans?.abandon();
+          otlp?.spans.abandon();
+          otlp?.logs.abandon();
           diag.warn(`trading-telemetry: SDK shutdown ${outcome}; what was still queued is counted as dropped (shutdown)`);
         }
         // Return the process to the no-op API so a later startTelemetry() can register again.
         trace.disable();
         metrics.disable();
+        logs.disable();
         propagation.disable();
         context.disable();
         await bounded(async () => server?.close(), 1000);

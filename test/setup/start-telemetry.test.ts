@@ -80,6 +80,28 @@ describe('startTelemetry', () => {
     }
   });
 
+  it('exports log records over OTLP/HTTP and accounts for both signals in exportHealth()', async () => {
+    const paths: string[] = [];
+    const collector = await receiver((request) => {
+      paths.push(request.url ?? '');
+      return { status: 200 };
+    });
+    try {
+      handle = await startTelemetry({ serviceName: 's', server: false, otlp: { endpoint: collector.url }, env: {} });
+      const { logs } = await import('@opentelemetry/api-logs');
+      logs.getLogger('test').emit({ body: 'order filled', attributes: { 'trading.correlation_id': 'c-1' } });
+      await handle.forceFlush();
+      expect(paths).toContain('/v1/logs');
+      const health = handle.exportHealth();
+      expect(health.map((h) => [h.signal, h.exported])).toEqual([
+        ['traces', 0],
+        ['logs', 1],
+      ]);
+    } finally {
+      await collector.close();
+    }
+  });
+
   it('bounds shutdown when the collector hangs, and when it is unreachable', async () => {
     const hanging = await receiver(() => 'hang');
     try {
