@@ -250,6 +250,13 @@ export const Instruments = {
     description: 'Measurements folded into the otel.metric.overflow series because an instrument hit its series limit.',
     attributes: ['instrument'],
   }),
+  lifecycleErrors: instrument({
+    name: 'trading.telemetry.lifecycle_errors',
+    kind: 'counter',
+    unit: '{event}',
+    description: 'Order lifecycle calls that did not fit (finished twice, unknown order, out of order, timed out, ...).',
+    attributes: ['reason'],
+  }),
   telemetryDropped: instrument({
     name: 'trading.telemetry.dropped',
     kind: 'counter',
@@ -271,6 +278,30 @@ export const Instruments = {
     description: 'Export attempts that failed in a row; 0 after a success.',
     attributes: ['signal'],
   }),
+} as const;
+
+/** Why an order lifecycle call did not fit. Values of `trading.telemetry.lifecycle_errors{reason}`. */
+export const LIFECYCLE_ERRORS = [
+  'double_finish',
+  'unknown_order',
+  'out_of_order',
+  'missing_correlation_id',
+  'duplicate_correlation_id',
+  'registry_full',
+  'timed_out',
+] as const;
+export type LifecycleError = (typeof LIFECYCLE_ERRORS)[number];
+
+/** Span attribute keys of the order lifecycle (spans only, never metric labels). */
+export const SpanAttr = {
+  quantity: 'trading.order.quantity',
+  price: 'trading.order.price',
+  exchangeOrderId: 'trading.order.exchange_id',
+  fillPrice: 'trading.fill.price',
+  fillQuantity: 'trading.fill.quantity',
+  filledQuantity: 'trading.order.filled_quantity',
+  averageFillPrice: 'trading.order.average_fill_price',
+  slippageBps: 'trading.fill.slippage_bps',
 } as const;
 
 /** Why telemetry was dropped. Values of `trading.telemetry.dropped{reason}`. */

@@ -7,7 +7,7 @@ import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runti
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SCOPE_NAME } from '../conventions.js';
-import { createTradingTelemetry, type TradingTelemetry } from '../metrics/trading-telemetry.js';
+import { createTradingTelemetry, type TradingTelemetry } from '../trading-telemetry.js';
 import { VERSION } from '../version.js';
 import { TelemetryServer } from '../server/telemetry-server.js';
 import { bounded } from './bounded.js';

@@ -10,7 +10,7 @@ import {
 import { createTradingTelemetry, type TradingTelemetry, type TradingTelemetryOptions } from 'trading-telemetry';
 
 /** A reader that collects on demand, as a Prometheus scrape would. */
-class OnDemandReader extends MetricReader {
+export class OnDemandReader extends MetricReader {
   constructor() {
     super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
   }

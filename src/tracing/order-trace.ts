@@ -1,0 +1,275 @@
+import { type Attributes, type Context, context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { Attr, type OrderStage, type RejectReason, SpanAttr, type TerminalStatus } from '../conventions.js';
+import type { BoundOrderMetrics } from '../metrics/bound-order-metrics.js';
+import type { LifecycleErrors } from './lifecycle-errors.js';
+import type { FillDetails, OrderIntent, OrderSummary, StageRecord } from './order-intent.js';
+
+/** What an {@link OrderTrace} records into. */
+export interface OrderTraceDeps {
+  readonly tracer: Tracer;
+  readonly metrics: BoundOrderMetrics;
+  readonly errors: LifecycleErrors;
+  /** Epoch milliseconds with sub-millisecond precision. */
+  readonly now: () => number;
+  /** Called once when the order reaches a terminal stage. */
+  readonly onDone: (order: OrderTrace) => void;
+}
+
+/** Rank of each stage in the lifecycle; terminal stages share the last rank. */
+const RANK: Record<OrderStage, number> = {
+  created: 0,
+  risk_checked: 1,
+  sent: 2,
+  acknowledged: 3,
+  partially_filled: 4,
+  filled: 5,
+  cancelled: 5,
+  rejected: 5,
+  expired: 5,
+};
+
+/** Ranks a stage may follow without being out of order. Cancel and reject may follow anything. */
+const MAY_FOLLOW: Partial<Record<OrderStage, readonly number[]>> = {
+  risk_checked: [0],
+  sent: [0, 1],
+  acknowledged: [2],
+  partially_filled: [3, 4],
+  filled: [3, 4],
+  expired: [3, 4],
+};
+
+/**
+ * One order's life as a trace: a lifecycle span `order.lifecycle` from creation to its
+ * terminal stage, with one child span per stage covering the time since the previous stage
+ * (so Jaeger's waterfall shows where the time went). Every stage also feeds the stage
+ * histogram, and terminal stages the order counters, fill ratio and order duration.
+ *
+ * Methods never throw. A call that does not fit the lifecycle (finishing twice, a fill before
+ * the ack) is counted in `trading.telemetry.lifecycle_errors` and, while the span is open,
+ * recorded on it as an event. Out-of-order stages are still recorded: the data is real.
+ */
+export class OrderTrace {
+  readonly correlationId: string;
+  readonly intent: OrderIntent;
+  /** The context to run order code in: the lifecycle span active, the correlation id in baggage. */
+  readonly context: Context;
+  readonly #deps: OrderTraceDeps;
+  readonly #span: Span;
+  readonly #startedAt: number;
+  readonly #stages: StageRecord[] = [];
+  #stage: OrderStage = 'created';
+  #lastAt: number;
+  #done = false;
+  #filledQuantity = 0;
+  #filledNotional = 0;
+  #exchangeOrderId: string | null = null;
+  #rejectReason: RejectReason | null = null;
+  #error: string | null = null;
+
+  constructor(deps: OrderTraceDeps, intent: OrderIntent, correlationId: string, parent: Context) {
+    this.#deps = deps;
+    this.intent = intent;
+    this.correlationId = correlationId;
+    this.#startedAt = deps.now();
+    this.#lastAt = this.#startedAt;
+    const attributes: Attributes = {
+      [Attr.correlationId]: correlationId,
+      [Attr.exchange]: intent.exchange,
+      [Attr.symbol]: intent.symbol,
+      [Attr.side]: intent.side,
+      [Attr.orderType]: intent.orderType ?? 'limit',
+      [SpanAttr.quantity]: intent.quantity,
+    };
+    if (intent.price !== undefined) attributes[SpanAttr.price] = intent.price;
+    if (intent.strategy !== undefined) attributes[Attr.strategy] = intent.strategy;
+    this.#span = deps.tracer.startSpan('order.lifecycle', { attributes, startTime: this.#startedAt }, parent);
+    this.context = trace.setSpan(parent, this.#span);
+    this.#stages.push({ stage: 'created', at: this.#startedAt, durationMs: 0 });
+    deps.metrics.placed();
+  }
+
+  /** The latest stage reached. */
+  get stage(): OrderStage {
+    return this.#stage;
+  }
+
+  /** Whether the order reached a terminal stage. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Epoch milliseconds when the order was created. */
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
+  /** Runs `fn` with this order's context active, so its spans and log lines belong to the order. */
+  run<T>(fn: () => T): T {
+    return context.with(this.context, fn);
+  }
+
+  /** Pre-trade risk checks passed. */
+  riskChecked(): this {
+    this.#advance('risk_checked', {});
+    return this;
+  }
+
+  /** The order was sent to the exchange. */
+  sent(): this {
+    this.#advance('sent', {});
+    return this;
+  }
+
+  /** The exchange acknowledged the order. */
+  acknowledged(details: { readonly exchangeOrderId?: string } = {}): this {
+    const attributes: Attributes = {};
+    if (details.exchangeOrderId !== undefined) {
+      this.#exchangeOrderId = details.exchangeOrderId;
+      attributes[SpanAttr.exchangeOrderId] = details.exchangeOrderId;
+      this.#span.setAttribute(SpanAttr.exchangeOrderId, details.exchangeOrderId);
+    }
+    this.#advance('acknowledged', attributes);
+    return this;
+  }
+
+  /** Part of the order filled; it stays open. */
+  partiallyFilled(fill: FillDetails): this {
+    if (this.#advance('partially_filled', this.#fill(fill))) this.#deps.metrics.partiallyFilled();
+    return this;
+  }
+
+  /** The order filled completely. `fill` describes the last fill (quantity defaults to what remained). */
+  filled(fill: FillDetails = {}): this {
+    const remaining = Math.max(0, this.intent.quantity - this.#filledQuantity);
+    const attributes = this.#fill({ quantity: fill.quantity ?? remaining, ...(fill.price === undefined ? {} : { price: fill.price }) });
+    if (this.#finish('filled', attributes)) this.#deps.metrics.filled();
+    return this;
+  }
+
+  /** The order was cancelled (by us or the exchange). */
+  cancelled(): this {
+    if (this.#finish('cancelled', {})) this.#deps.metrics.cancelled();
+    return this;
+  }
+
+  /** The order was rejected, by a risk check or the exchange; the lifecycle span ends with ERROR. */
+  rejected(reason: RejectReason, message?: string): this {
+    const text = message ?? reason;
+    if (this.#finish('rejected', { [Attr.rejectReason]: reason }, text)) {
+      this.#rejectReason = reason;
+      this.#deps.metrics.rejected(reason);
+    }
+    return this;
+  }
+
+  /** The order expired (its time in force ran out). */
+  expired(): this {
+    if (this.#finish('expired', {})) this.#deps.metrics.expired();
+    return this;
+  }
+
+  /**
+   * Ends a lifecycle nobody finished: status ERROR "timed out", counted as a lifecycle error,
+   * and as expired in the order counters so the active-orders gauge does not leak.
+   */
+  timeOut(): void {
+    if (this.#done) return;
+    this.#deps.errors.count('timed_out', `order ${this.correlationId} never reached a terminal stage`);
+    if (this.#finish('expired', {}, 'timed out')) this.#deps.metrics.expired();
+  }
+
+  /** A JSON-safe summary for dashboards and incident records. */
+  summary(): OrderSummary {
+    const spanContext = this.#span.spanContext();
+    let slowest: StageRecord | undefined;
+    for (const record of this.#stages) if (record.durationMs > (slowest?.durationMs ?? 0)) slowest = record;
+    return {
+      correlationId: this.correlationId,
+      traceId: spanContext.traceId,
+      spanId: spanContext.spanId,
+      exchange: this.intent.exchange,
+      symbol: this.intent.symbol,
+      side: this.intent.side,
+      quantity: this.intent.quantity,
+      price: this.intent.price ?? null,
+      stage: this.#stage,
+      done: this.#done,
+      filledQuantity: this.#filledQuantity,
+      averageFillPrice: this.#filledQuantity > 0 ? this.#filledNotional / this.#filledQuantity : null,
+      exchangeOrderId: this.#exchangeOrderId,
+      rejectReason: this.#rejectReason,
+      startedAt: this.#startedAt,
+      stages: [...this.#stages],
+      slowestStage: slowest?.stage ?? null,
+      error: this.#error,
+    };
+  }
+
+  /** Accounts for one fill: quantity, notional, trade count and slippage. Returns the stage span's attributes. */
+  #fill(fill: FillDetails): Attributes {
+    const attributes: Attributes = {};
+    if (this.#done) return attributes;
+    const quantity = fill.quantity ?? 0;
+    if (quantity > 0) {
+      this.#filledQuantity += quantity;
+      attributes[SpanAttr.fillQuantity] = quantity;
+      this.#deps.metrics.trade();
+    }
+    if (fill.price !== undefined) {
+      attributes[SpanAttr.fillPrice] = fill.price;
+      this.#filledNotional += fill.price * quantity;
+      const expected = this.intent.price;
+      if (expected !== undefined && expected > 0) {
+        const sign = this.intent.side === 'buy' ? 1 : -1;
+        const bps = (sign * (fill.price - expected) * 10_000) / expected;
+        attributes[SpanAttr.slippageBps] = bps;
+        this.#deps.metrics.slippage(bps);
+      }
+    }
+    return attributes;
+  }
+
+  /** Moves to a terminal stage and ends the lifecycle span. False when the order was already done. */
+  #finish(stage: TerminalStatus, attributes: Attributes, error?: string): boolean {
+    if (this.#done) {
+      this.#deps.errors.count('double_finish', `order ${this.correlationId} finished again as ${stage}`);
+      return false;
+    }
+    this.#advance(stage, attributes);
+    this.#done = true;
+    const now = this.#lastAt;
+    this.#deps.metrics.orderDuration(stage, (now - this.#startedAt) / 1000);
+    if (this.intent.quantity > 0) this.#deps.metrics.fillRatio(Math.min(1, this.#filledQuantity / this.intent.quantity));
+    this.#span.setAttributes({ ...attributes, [Attr.orderStatus]: stage, [SpanAttr.filledQuantity]: this.#filledQuantity });
+    if (this.#filledQuantity > 0) this.#span.setAttribute(SpanAttr.averageFillPrice, this.#filledNotional / this.#filledQuantity);
+    if (error !== undefined) {
+      this.#error = error;
+      this.#span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+    }
+    this.#span.end(now);
+    this.#deps.onDone(this);
+    return true;
+  }
+
+  /** Records reaching `stage`: a child span since the previous stage and the stage histogram. False if done. */
+  #advance(stage: OrderStage, attributes: Attributes): boolean {
+    if (this.#done) {
+      this.#deps.errors.count('out_of_order', `order ${this.correlationId} got ${stage} after it ended as ${this.#stage}`);
+      return false;
+    }
+    const allowed = MAY_FOLLOW[stage];
+    if (allowed !== undefined && !allowed.includes(RANK[this.#stage])) {
+      this.#deps.errors.count('out_of_order', `order ${this.correlationId} got ${stage} while ${this.#stage}`);
+      this.#span.addEvent('trading.lifecycle.out_of_order', { 'trading.order.stage.expected_after': this.#stage, [Attr.orderStage]: stage });
+    }
+    const now = Math.max(this.#deps.now(), this.#lastAt);
+    this.#deps.tracer
+      .startSpan(`order.${stage}`, { attributes: { ...attributes, [Attr.correlationId]: this.correlationId, [Attr.orderStage]: stage }, startTime: this.#lastAt }, this.context)
+      .end(now);
+    this.#deps.metrics.stageDuration(stage, (now - this.#lastAt) / 1000);
+    this.#stages.push({ stage, at: now, durationMs: now - this.#lastAt });
+    this.#lastAt = now;
+    if (RANK[stage] >= RANK[this.#stage]) this.#stage = stage;
+    return true;
+  }
+}

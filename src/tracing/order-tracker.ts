@@ -1,0 +1,185 @@
+import { type Context, context, type Tracer } from '@opentelemetry/api';
+import type { RejectReason } from '../conventions.js';
+import type { OrderMetrics } from '../metrics/order-metrics.js';
+import { contextWithCorrelationId, correlationIdOf, newCorrelationId } from './correlation-id.js';
+import type { LifecycleErrors } from './lifecycle-errors.js';
+import type { FillDetails, OrderIntent, OrderSummary } from './order-intent.js';
+import { OrderTrace } from './order-trace.js';
+import { type StageReport, stageReport } from './stage-report.js';
+
+/** Options of the order tracker. */
+export interface OrderTrackerOptions {
+  /** Most open orders held; beyond it new orders still trace but cannot be found by id. Default 10000. */
+  readonly maxOpenOrders?: number;
+  /** Open orders older than this end as "timed out". Default 5 minutes. */
+  readonly orderTimeoutMillis?: number;
+  /** Finished orders kept for `recent()` and `find()`. Default 500. */
+  readonly recentOrders?: number;
+}
+
+/** What {@link OrderTracker} needs from the rest of the facade. */
+export interface OrderTrackerDeps {
+  readonly tracer: Tracer;
+  readonly metrics: OrderMetrics;
+  readonly errors: LifecycleErrors;
+  /** Epoch milliseconds with sub-millisecond precision. */
+  readonly now: () => number;
+}
+
+/** A stage reported by correlation id, e.g. from a WebSocket execution report. */
+export type StageUpdate =
+  | { readonly stage: 'risk_checked' | 'sent' | 'cancelled' | 'expired' }
+  | { readonly stage: 'acknowledged'; readonly exchangeOrderId?: string }
+  | ({ readonly stage: 'partially_filled' | 'filled' } & FillDetails)
+  | { readonly stage: 'rejected'; readonly reason: RejectReason; readonly message?: string };
+
+/**
+ * Follows orders through their lifecycle: `track()` starts an {@link OrderTrace}, open
+ * orders are found again by correlation id (so a fill arriving on a WebSocket callback, in
+ * no particular async context, joins the right trace), lifecycles nobody finishes end after
+ * a timeout, and finished orders stay briefly for the dashboard. Memory is bounded by
+ * `maxOpenOrders` and `recentOrders`.
+ */
+export class OrderTracker {
+  readonly #deps: OrderTrackerDeps;
+  readonly #open = new Map<string, OrderTrace>();
+  readonly #recent: OrderSummary[] = [];
+  readonly #maxOpen: number;
+  readonly #timeoutMillis: number;
+  readonly #recentLimit: number;
+  #sweeper: NodeJS.Timeout | undefined;
+
+  constructor(deps: OrderTrackerDeps, options: OrderTrackerOptions = {}) {
+    this.#deps = deps;
+    this.#maxOpen = options.maxOpenOrders ?? 10_000;
+    this.#timeoutMillis = options.orderTimeoutMillis ?? 300_000;
+    this.#recentLimit = options.recentOrders ?? 500;
+  }
+
+  /**
+   * Starts tracing `intent` as a child of the active context. The client order id (else a new
+   * UUIDv7) becomes the correlation id. Counts the order as placed.
+   */
+  track(intent: OrderIntent): OrderTrace {
+    const correlationId = intent.clientOrderId ?? newCorrelationId();
+    const parent: Context = contextWithCorrelationId(correlationId, context.active());
+    const order = new OrderTrace(
+      {
+        tracer: this.#deps.tracer,
+        metrics: this.#deps.metrics.for(intent),
+        errors: this.#deps.errors,
+        now: this.#deps.now,
+        onDone: (done) => this.#finished(done),
+      },
+      intent,
+      correlationId,
+      parent,
+    );
+    if (this.#open.has(correlationId)) {
+      this.#deps.errors.count('duplicate_correlation_id', `correlation id ${correlationId} is already open; the newer order replaces it`);
+    }
+    if (this.#open.size >= this.#maxOpen && !this.#open.has(correlationId)) {
+      this.#deps.errors.count('registry_full', `${this.#maxOpen} orders open; ${correlationId} traces but cannot be found by id`);
+    } else {
+      this.#open.set(correlationId, order);
+      this.#startSweeper();
+    }
+    return order;
+  }
+
+  /** The open order with `correlationId` (by default the one in the active context). */
+  get(correlationId: string | undefined = correlationIdOf()): OrderTrace | undefined {
+    return correlationId === undefined ? undefined : this.#open.get(correlationId);
+  }
+
+  /**
+   * Reports a stage for the open order `correlationId`: the way to attach late events (fills
+   * from a WebSocket) to the right trace. Unknown or missing ids are counted, never thrown.
+   */
+  update(correlationId: string | undefined, update: StageUpdate): void {
+    if (correlationId === undefined || correlationId === '') {
+      this.#deps.errors.count('missing_correlation_id', `a ${update.stage} update came without a correlation id`);
+      return;
+    }
+    const order = this.#open.get(correlationId);
+    if (order === undefined) {
+      this.#deps.errors.count('unknown_order', `a ${update.stage} update for ${correlationId}, which is not open`);
+      return;
+    }
+    switch (update.stage) {
+      case 'risk_checked':
+        order.riskChecked();
+        break;
+      case 'sent':
+        order.sent();
+        break;
+      case 'acknowledged':
+        order.acknowledged(update.exchangeOrderId === undefined ? {} : { exchangeOrderId: update.exchangeOrderId });
+        break;
+      case 'partially_filled':
+        order.partiallyFilled(update);
+        break;
+      case 'filled':
+        order.filled(update);
+        break;
+      case 'cancelled':
+        order.cancelled();
+        break;
+      case 'rejected':
+        order.rejected(update.reason, update.message);
+        break;
+      case 'expired':
+        order.expired();
+        break;
+    }
+  }
+
+  /** Open orders, oldest first. */
+  open(): OrderSummary[] {
+    return [...this.#open.values()].map((order) => order.summary());
+  }
+
+  /** Recently finished orders, newest first. */
+  recent(limit = this.#recentLimit): OrderSummary[] {
+    return this.#recent.slice(-limit).reverse();
+  }
+
+  /** An open or recently finished order by correlation id. */
+  find(correlationId: string): OrderSummary | undefined {
+    return this.#open.get(correlationId)?.summary() ?? this.#recent.findLast((order) => order.correlationId === correlationId);
+  }
+
+  /** Per-stage p50/p95/p99 across every order so far, and the dominant stage. */
+  stageReport(): StageReport {
+    return stageReport((stage) => this.#deps.metrics.stageDurations(stage));
+  }
+
+  /** Ends every open order older than the timeout as "timed out". Runs on its own timer. */
+  sweep(): void {
+    const cutoff = this.#deps.now() - this.#timeoutMillis;
+    for (const order of this.#open.values()) if (order.startedAt <= cutoff) order.timeOut();
+    if (this.#open.size === 0) this.#stopSweeper();
+  }
+
+  /** Stops the timeout timer (open orders stay open). */
+  close(): void {
+    this.#stopSweeper();
+  }
+
+  #finished(order: OrderTrace): void {
+    if (this.#open.get(order.correlationId) === order) this.#open.delete(order.correlationId);
+    this.#recent.push(order.summary());
+    if (this.#recent.length > this.#recentLimit) this.#recent.splice(0, this.#recent.length - this.#recentLimit);
+  }
+
+  #startSweeper(): void {
+    if (this.#sweeper !== undefined) return;
+    this.#sweeper = setInterval(() => this.sweep(), Math.max(10, Math.min(this.#timeoutMillis / 4, 5_000)));
+    this.#sweeper.unref();
+  }
+
+  #stopSweeper(): void {
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+  }
+}

@@ -1,0 +1,145 @@
+import { metrics, type MeterProvider, trace, type TracerProvider } from '@opentelemetry/api';
+import { DEFAULT_CARDINALITY_LIMIT, SCOPE_NAME } from './conventions.js';
+import { TelemetryConfigError } from './errors.js';
+import type { BoundOrderMetrics, OrderTotals } from './metrics/bound-order-metrics.js';
+import type { FamilyContext } from './metrics/instrument-families.js';
+import { type Clock, MarketDataMetrics } from './metrics/market-data-metrics.js';
+import { MeasurementGuard } from './metrics/measurement-guard.js';
+import type { OrderKey } from './metrics/order-key.js';
+import { OrderMetrics } from './metrics/order-metrics.js';
+import { PortfolioMetrics } from './metrics/portfolio-metrics.js';
+import { ratio, type SlippageSummary, type TelemetrySnapshot } from './metrics/snapshot.js';
+import { LifecycleErrors } from './tracing/lifecycle-errors.js';
+import type { OrderIntent, OrderSummary } from './tracing/order-intent.js';
+import type { OrderTrace } from './tracing/order-trace.js';
+import { OrderTracker, type OrderTrackerOptions, type StageUpdate } from './tracing/order-tracker.js';
+import type { StageReport } from './tracing/stage-report.js';
+import { VERSION } from './version.js';
+
+function slippageSummary(orders: OrderMetrics): SlippageSummary | null {
+  const adverse = orders.slippage('adverse');
+  const favorable = orders.slippage('favorable');
+  const count = adverse.count + favorable.count;
+  if (count === 0) return null;
+  return {
+    count,
+    meanBps: (adverse.sum - favorable.sum) / count,
+    adverseShare: adverse.count / count,
+    p95AdverseBps: adverse.count === 0 ? 0 : adverse.quantile(0.95),
+  };
+}
+
+/** Options of {@link createTradingTelemetry}. */
+export interface TradingTelemetryOptions extends OrderTrackerOptions {
+  /** Where instruments are created. Defaults to the global MeterProvider (a no-op until an SDK registers one). */
+  readonly meterProvider?: MeterProvider;
+  /** Where order spans are created. Defaults to the global TracerProvider. */
+  readonly tracerProvider?: TracerProvider;
+  /** Distinct attribute sets one instrument may hold before new ones fold into an overflow series. Default 2000. */
+  readonly cardinalityLimit?: number;
+  /** Wall clock in milliseconds since the epoch. Defaults to `Date.now`; tests inject their own. */
+  readonly clock?: Clock;
+}
+
+/** Orders: metrics per order stream, and the traced lifecycle of each order. */
+export interface OrdersTelemetry {
+  /** Resolves an order stream's labels once; the handle only records counters and histograms. */
+  for(key: OrderKey): BoundOrderMetrics;
+  /** Starts tracing one order (and counts it as placed); see {@link OrderTrace}. */
+  track(intent: OrderIntent): OrderTrace;
+  /** The open order with this correlation id (by default the active one). */
+  get(correlationId?: string): OrderTrace | undefined;
+  /** Reports a stage for an open order by correlation id (late fills from a WebSocket, ...). */
+  update(correlationId: string | undefined, update: StageUpdate): void;
+  /** Open orders, oldest first. */
+  open(): OrderSummary[];
+  /** Recently finished orders, newest first. */
+  recent(limit?: number): OrderSummary[];
+  /** An open or recently finished order by correlation id. */
+  find(correlationId: string): OrderSummary | undefined;
+  /** Per-stage p50/p95/p99 and the dominant stage: where order time goes. */
+  stageReport(): StageReport;
+  /** Order totals across every stream. */
+  totals(): OrderTotals;
+}
+
+/**
+ * The trading telemetry facade: typed, validated, and safe on the hot path. Nothing here
+ * throws into trading code; refused input is counted in `trading.telemetry.*` metrics.
+ */
+export interface TradingTelemetry {
+  /** Order counters and latency per stream, and order lifecycle traces. */
+  readonly orders: OrdersTelemetry;
+  /** Positions, balances and P&L gauges. */
+  readonly portfolio: PortfolioMetrics;
+  /** Market-data message counts, staleness and exchange connection state. */
+  readonly marketData: MarketDataMetrics;
+  /** The in-process view: totals, rates, latency percentiles, P&L, connections. */
+  snapshot(): TelemetrySnapshot;
+  /** Stops background timers (the order timeout sweeper). Recording keeps working. */
+  close(): void;
+}
+
+/**
+ * Builds the facade over any MeterProvider: the global one by default, so a process that
+ * runs its own OpenTelemetry SDK (2.x or 3.x) can use it without {@link startTelemetry}.
+ *
+ * @throws TelemetryConfigError when `cardinalityLimit` is not a positive integer.
+ */
+export function createTradingTelemetry(options: TradingTelemetryOptions = {}): TradingTelemetry {
+  const cardinalityLimit = options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT;
+  if (!Number.isInteger(cardinalityLimit) || cardinalityLimit < 1) {
+    throw new TelemetryConfigError('cardinalityLimit', `must be a positive integer, got ${String(cardinalityLimit)}`);
+  }
+  const clock = options.clock ?? Date.now;
+  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE_NAME, VERSION);
+  const guard = new MeasurementGuard(meter);
+  const ctx: FamilyContext = { meter, guard, cardinalityLimit };
+  const orderMetrics = new OrderMetrics(ctx);
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME, VERSION);
+  const tracker = new OrderTracker(
+    { tracer, metrics: orderMetrics, errors: new LifecycleErrors(meter), now: () => performance.timeOrigin + performance.now() },
+    options,
+  );
+  const orders: OrdersTelemetry = {
+    for: (key) => orderMetrics.for(key),
+    track: (intent) => tracker.track(intent),
+    get: (correlationId) => tracker.get(correlationId),
+    update: (correlationId, update) => tracker.update(correlationId, update),
+    open: () => tracker.open(),
+    recent: (limit) => tracker.recent(limit),
+    find: (correlationId) => tracker.find(correlationId),
+    stageReport: () => tracker.stageReport(),
+    totals: () => orderMetrics.totals(),
+  };
+  const portfolio = new PortfolioMetrics(ctx);
+  const marketData = new MarketDataMetrics(ctx, clock);
+  const startedAt = clock();
+
+  return {
+    orders,
+    portfolio,
+    marketData,
+    snapshot(): TelemetrySnapshot {
+      const now = clock();
+      const totals = orderMetrics.totals();
+      const exchanges = marketData.exchanges();
+      return {
+        timestamp: now,
+        uptimeSeconds: (now - startedAt) / 1000,
+        connected: exchanges.every((e) => e.connected),
+        orders: totals,
+        fillRate: ratio(totals.filled, totals.placed),
+        rejectionRate: ratio(totals.rejected, totals.placed),
+        latency: orderMetrics.orderDurations().summary() ?? null,
+        slippage: slippageSummary(orderMetrics),
+        pnl: portfolio.pnl(),
+        positions: portfolio.positions(),
+        balances: portfolio.balances(),
+        exchanges,
+        telemetry: { rejectedMeasurements: guard.rejectedTotal(), cardinalityOverflow: guard.overflowTotal() },
+      };
+    },
+    close: () => tracker.close(),
+  };
+}

@@ -1,0 +1,176 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Attr, type OrderIntent, SpanAttr, traced } from 'trading-telemetry';
+import { type TracingHarness, tracingHarness } from '../support/tracing-harness.js';
+
+const intent: OrderIntent = {
+  exchange: 'binance',
+  symbol: 'BTC-USDT',
+  side: 'buy',
+  quantity: 2,
+  price: 50_000,
+  clientOrderId: 'cl-42',
+};
+
+describe('order lifecycle tracing', () => {
+  let h: TracingHarness;
+  afterEach(async () => {
+    vi.useRealTimers();
+    await h.shutdown();
+  });
+
+  it('one lifecycle span with a child span per stage, all carrying the correlation id', async () => {
+    h = tracingHarness();
+    const order = h.telemetry.orders.track(intent);
+    const placeOrder = traced('exchange.place', async () => Promise.resolve('ex-9'));
+    order.riskChecked();
+    const exchangeOrderId = await order.run(() => placeOrder());
+    order.sent();
+    order.acknowledged({ exchangeOrderId });
+    order.partiallyFilled({ quantity: 0.5, price: 50_010 });
+    order.filled({ price: 50_020 });
+
+    const lifecycle = h.span('order.lifecycle');
+    const lifecycleId = lifecycle.spanContext().spanId;
+    expect(lifecycle.attributes).toMatchObject({
+      [Attr.correlationId]: 'cl-42',
+      [Attr.exchange]: 'binance',
+      [Attr.symbol]: 'BTC-USDT',
+      [Attr.side]: 'buy',
+      [SpanAttr.quantity]: 2,
+      [SpanAttr.price]: 50_000,
+      [SpanAttr.exchangeOrderId]: 'ex-9',
+      [Attr.orderStatus]: 'filled',
+      [SpanAttr.filledQuantity]: 2,
+    });
+    expect(lifecycle.attributes[SpanAttr.averageFillPrice]).toBeCloseTo(50_017.5, 6);
+    const stages = ['order.risk_checked', 'order.sent', 'order.acknowledged', 'order.partially_filled', 'order.filled'];
+    for (const name of stages) {
+      const stage = h.span(name);
+      expect(stage.parentSpanContext?.spanId, name).toBe(lifecycleId);
+      expect(stage.spanContext().traceId).toBe(lifecycle.spanContext().traceId);
+      expect(stage.attributes[Attr.correlationId], name).toBe('cl-42');
+    }
+    // A traced function run in the order's context is part of the order's trace.
+    const place = h.span('exchange.place');
+    expect(place.parentSpanContext?.spanId).toBe(lifecycleId);
+    expect(place.attributes[Attr.correlationId]).toBe('cl-42');
+    expect(h.span('order.acknowledged').attributes[SpanAttr.exchangeOrderId]).toBe('ex-9');
+    const fill = h.span('order.filled');
+    expect(fill.attributes[SpanAttr.fillQuantity]).toBe(1.5);
+    expect(fill.attributes[SpanAttr.slippageBps]).toBeCloseTo(4, 6); // paid 20 over 50000 on a buy: 4 bp adverse
+    // Exactly one end per span: every span id is exported once.
+    const ids = h.spans().map((s) => s.spanContext().spanId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(7);
+  });
+
+  it('feeds the stage histogram and the order counters, and names the dominant stage', () => {
+    let now = 1_000;
+    h = tracingHarness();
+    // Control time through the order's clock: ack is the slow stage.
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const order = h.telemetry.orders.track({ ...intent, clientOrderId: 'cl-1' });
+    now += 1;
+    order.sent();
+    now += 40;
+    order.acknowledged();
+    now += 5;
+    order.filled({ price: 50_000 });
+    const totals = h.telemetry.orders.totals();
+    expect(totals).toMatchObject({ placed: 1, filled: 1, active: 0 });
+    const report = h.telemetry.orders.stageReport();
+    expect(report.dominant).toBe('acknowledged');
+    expect(report.stages.map((s) => s.stage)).toEqual(['sent', 'acknowledged', 'filled']);
+    expect(report.stages.find((s) => s.stage === 'acknowledged')?.mean).toBeCloseTo(0.04, 9);
+    expect(h.telemetry.snapshot().latency?.mean).toBeCloseTo(0.046, 9);
+    const summary = h.telemetry.orders.find('cl-1');
+    expect(summary?.slowestStage).toBe('acknowledged');
+    expect(summary?.stages.map((s) => [s.stage, s.durationMs])).toEqual([
+      ['created', 0],
+      ['sent', 1],
+      ['acknowledged', 40],
+      ['filled', 5],
+    ]);
+  });
+
+  it('a rejection ends the lifecycle with ERROR and the reason, and counts it', () => {
+    h = tracingHarness();
+    h.telemetry.orders.track(intent).rejected('insufficient_balance', 'balance 10 USDT, need 100000');
+    const lifecycle = h.span('order.lifecycle');
+    expect(lifecycle.status).toEqual({ code: SpanStatusCode.ERROR, message: 'balance 10 USDT, need 100000' });
+    expect(lifecycle.attributes[Attr.rejectReason]).toBe('insufficient_balance');
+    expect(h.telemetry.orders.totals()).toMatchObject({ placed: 1, rejected: 1, active: 0 });
+  });
+
+  it('a fill arriving on a callback outside any context joins the order by correlation id', async () => {
+    h = tracingHarness();
+    const order = h.telemetry.orders.track(intent);
+    order.sent();
+    order.acknowledged();
+    // As a WebSocket execution report would: a later macrotask with no active context.
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        h.telemetry.orders.update('cl-42', { stage: 'filled', quantity: 2, price: 49_990 });
+        resolve();
+      }),
+    );
+    expect(order.done).toBe(true);
+    const lifecycle = h.span('order.lifecycle');
+    expect(h.span('order.filled').parentSpanContext?.spanId).toBe(lifecycle.spanContext().spanId);
+    expect(h.span('order.filled').attributes[SpanAttr.slippageBps]).toBeCloseTo(-2, 6); // price improvement
+  });
+
+  it('counts and never throws on misuse: twice finished, unknown order, missing id, out of order', async () => {
+    h = tracingHarness();
+    const order = h.telemetry.orders.track(intent);
+    order.filled(); // before sent/ack: out of order, still recorded
+    order.cancelled(); // finished twice
+    h.telemetry.orders.update('nope', { stage: 'filled' });
+    h.telemetry.orders.update(undefined, { stage: 'cancelled' });
+    h.telemetry.orders.update('', { stage: 'cancelled' });
+    expect(h.span('order.lifecycle').events.map((e) => e.name)).toContain('trading.lifecycle.out_of_order');
+    expect(h.telemetry.orders.totals()).toMatchObject({ placed: 1, filled: 1, cancelled: 0 });
+    const errors = await lifecycleErrors(h);
+    expect(errors).toEqual({ out_of_order: 1, double_finish: 1, unknown_order: 1, missing_correlation_id: 2 });
+  });
+
+  it('ends lifecycles nobody finishes after the timeout, with ERROR "timed out", leaking nothing', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    h = tracingHarness({ orderTimeoutMillis: 60_000 });
+    const order = h.telemetry.orders.track(intent);
+    order.sent();
+    vi.advanceTimersByTime(59_000);
+    expect(order.done).toBe(false);
+    vi.advanceTimersByTime(20_000);
+    expect(order.done).toBe(true);
+    expect(h.span('order.lifecycle').status).toEqual({ code: SpanStatusCode.ERROR, message: 'timed out' });
+    expect(h.telemetry.orders.open()).toEqual([]);
+    expect(h.telemetry.orders.totals()).toMatchObject({ placed: 1, expired: 1, active: 0 });
+    expect((await lifecycleErrors(h)).timed_out).toBe(1);
+  });
+
+  it('bounds open orders and recent history', async () => {
+    h = tracingHarness({ maxOpenOrders: 3, recentOrders: 2 });
+    const orders = [1, 2, 3, 4].map((i) => h.telemetry.orders.track({ ...intent, clientOrderId: `c${i}` }));
+    expect(h.telemetry.orders.open()).toHaveLength(3);
+    expect(h.telemetry.orders.get('c4')).toBeUndefined();
+    for (const o of orders) o.cancelled();
+    expect(h.telemetry.orders.recent().map((o) => o.correlationId)).toEqual(['c4', 'c3']);
+    expect((await lifecycleErrors(h)).registry_full).toBe(1);
+  });
+
+  it('generates a sortable UUIDv7 correlation id when there is no client order id', () => {
+    h = tracingHarness();
+    const anonymous: OrderIntent = { exchange: intent.exchange, symbol: intent.symbol, side: intent.side, quantity: 1 };
+    const a = h.telemetry.orders.track(anonymous);
+    const b = h.telemetry.orders.track(anonymous);
+    expect(a.correlationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a.correlationId).not.toBe(b.correlationId);
+    expect(a.correlationId.slice(0, 8) <= b.correlationId.slice(0, 8)).toBe(true);
+  });
+});
+
+function lifecycleErrors(h: TracingHarness): Promise<Record<string, number>> {
+  return h.lifecycleErrors();
+}
