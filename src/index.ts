@@ -20,3 +20,6 @@ export { type ResolvedConfig, type StartTelemetryOptions } from './setup/config.
 export type { ExportHealth, Signal } from './setup/export-stats.js';
 export { startTelemetry, type TelemetryHandle } from './setup/start-telemetry.js';
 export { type RouteHandler, TelemetryServer, type TelemetryServerOptions } from './server/telemetry-server.js';
+export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
+export { type TraceFields, traceFields } from './logging/trace-fields.js';
+export { isSecretName, REDACTED, redactSecrets } from './secrets.js';

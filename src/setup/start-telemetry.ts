@@ -125,6 +125,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     },
     shutdown() {
       stopping ??= (async () => {
+        telemetry.close();
         const outcome = await bounded(async () => {
           await sdk.shutdown();
         }, config.shutdownTimeoutMillis);

@@ -1,5 +1,6 @@
 import { type Attributes, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { Attr, SCOPE_NAME } from '../conventions.js';
+import { redactSecrets } from '../secrets.js';
 import { VERSION } from '../version.js';
 import { correlationIdOf } from './correlation-id.js';
 
@@ -33,7 +34,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 function startSpan(name: string, options: TracedOptions | undefined): Span {
-  const attributes: Attributes = { ...options?.attributes };
+  const attributes: Attributes = redactSecrets({ ...options?.attributes });
   const correlationId = correlationIdOf();
   if (correlationId !== undefined) attributes[Attr.correlationId] = correlationId;
   const tracer = options?.tracer ?? trace.getTracer(SCOPE_NAME, VERSION);

@@ -46,7 +46,10 @@ describe('the built package', () => {
 
   it('works through require (CommonJS)', async () => {
     const file = join(scratch, 'cjs.cjs');
-    await writeFile(file, `const { createTradingTelemetry, Instruments } = require('trading-telemetry');\nconst telemetry = createTradingTelemetry();\n${usage}`);
+    await writeFile(
+      file,
+      `const { createTradingTelemetry, createLogger, Instruments } = require('trading-telemetry');\nconst telemetry = createTradingTelemetry();\ncreateLogger({ level: 'silent' }).info('x');\n${usage}`,
+    );
     const result = await run('node', [file]);
     expect(result.code, result.output).toBe(0);
     expect(JSON.parse(result.output)).toEqual({ placed: 1, name: 'trading.orders' });

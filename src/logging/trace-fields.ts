@@ -1,0 +1,29 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { correlationIdOf } from '../tracing/correlation-id.js';
+
+/** The fields every log line written inside a span or order context carries. */
+export interface TraceFields {
+  trace_id?: string;
+  span_id?: string;
+  trace_flags?: string;
+  correlation_id?: string;
+}
+
+/**
+ * The active trace and order context as log fields: `trace_id`, `span_id`, `trace_flags`
+ * (W3C hex) and `correlation_id`. Empty outside any span or order. This is the pino mixin,
+ * so it works the same in ESM and CommonJS, with no loader hooks.
+ */
+export function traceFields(): TraceFields {
+  const fields: TraceFields = {};
+  const active = context.active();
+  const spanContext = trace.getSpanContext(active);
+  if (spanContext !== undefined && isSpanContextValid(spanContext)) {
+    fields.trace_id = spanContext.traceId;
+    fields.span_id = spanContext.spanId;
+    fields.trace_flags = spanContext.traceFlags.toString(16).padStart(2, '0');
+  }
+  const correlationId = correlationIdOf(active);
+  if (correlationId !== undefined) fields.correlation_id = correlationId;
+  return fields;
+}
