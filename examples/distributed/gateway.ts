@@ -20,7 +20,7 @@ const server = createServer((req, res) => {
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
     // Continue the caller's trace: its span becomes our parent, its baggage our baggage.
-    context.with(extract(req.headers), () =>
+    void context.with(extract(req.headers), () =>
       withSpan(
         'gateway.execute',
         async (span) => {

@@ -29,11 +29,11 @@ export interface TelemetryHandle {
   /** Base URL of the embedded server, e.g. `http://127.0.0.1:9464`. */
   readonly url: string | undefined;
   /** Export pipeline accounting per OTLP signal (empty without OTLP): queued, exported, dropped by reason, failures. */
-  exportHealth(): ExportHealth[];
+  readonly exportHealth: () => ExportHealth[];
   /** Exports everything pending. Settles within `shutdownTimeoutMillis`; never rejects. */
-  forceFlush(): Promise<void>;
+  readonly forceFlush: () => Promise<void>;
   /** Flushes, stops exporters and closes the server. Settles within `shutdownTimeoutMillis`; never rejects. Idempotent. */
-  shutdown(): Promise<void>;
+  readonly shutdown: () => Promise<void>;
 }
 
 const NOOP_METER_PROVIDER: MeterProvider = { getMeter: () => createNoopMeter() };
