@@ -23,3 +23,11 @@ export { type RouteHandler, TelemetryServer, type TelemetryServerOptions } from 
 export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
 export { type TraceFields, traceFields } from './logging/trace-fields.js';
 export { isSecretName, REDACTED, redactSecrets } from './secrets.js';
+export { type EventLoopThresholds, eventLoopCheck } from './health/checks/event-loop-check.js';
+export { exchangeCheck, type StalenessThresholds } from './health/checks/exchange-check.js';
+export { exportCheck, type ExportThresholds } from './health/checks/export-check.js';
+export { memoryCheck, memoryLimitBytes, type MemoryThresholds } from './health/checks/memory-check.js';
+export type { CheckOptions, CheckOutcome, CheckResult, HealthCheckFn, HealthStatus, Probe } from './health/health-check.js';
+export { HealthRegistry, type HealthReport } from './health/health-registry.js';
+export { type LifecycleLogger, type LifecycleState, ProcessLifecycle, type ProcessLifecycleOptions } from './health/process-lifecycle.js';
+export { mountHealthRoutes, type ProbeOptions, probeVerdict } from './health/probe-routes.js';

@@ -1,15 +1,18 @@
-import { Attr, Instruments } from '../conventions.js';
-import { type FamilyContext, ValueFamily, type ValueSeries } from './instrument-families.js';
+import { Attr, Instruments, LATENCY_BUCKETS_SECONDS } from '../conventions.js';
+import { type FamilyContext, HistogramFamily, type HistogramSeries, ValueFamily, type ValueSeries } from './instrument-families.js';
 import { describeValue } from './describe-value.js';
 import { isLabelValue, labelKey } from './label-values.js';
 import type { MeasurementGuard } from './measurement-guard.js';
-import { isCount, numberProblem } from './numbers.js';
+import { isAmount, isCount, numberProblem } from './numbers.js';
 import { observeInstrument } from './observable.js';
 
 /** Market-data counters for one exchange and symbol. */
 export interface BoundMarketData {
-  /** Messages received now; also resets this feed's staleness to 0. `count` defaults to 1. */
-  message(count?: number): void;
+  /**
+   * Messages received now; also resets this feed's staleness to 0. `count` defaults to 1.
+   * With the message's exchange timestamp (epoch ms), records its receive latency too.
+   */
+  message(count?: number, exchangeTimestampMs?: number): void;
 }
 
 /** An exchange connection as the snapshot reports it. */
@@ -40,6 +43,8 @@ export type Clock = () => number;
 export class MarketDataMetrics {
   readonly #messages: ValueFamily;
   readonly #connected: ValueFamily;
+  readonly #reconnects: ValueFamily;
+  readonly #latency: HistogramFamily;
   readonly #feeds = new Map<string, BoundMarketData & Feed>();
   readonly #guard: MeasurementGuard;
   readonly #clock: Clock;
@@ -51,6 +56,8 @@ export class MarketDataMetrics {
     this.#limit = ctx.cardinalityLimit;
     this.#messages = new ValueFamily(ctx, Instruments.marketDataMessages);
     this.#connected = new ValueFamily(ctx, Instruments.exchangeConnected);
+    this.#reconnects = new ValueFamily(ctx, Instruments.exchangeReconnects);
+    this.#latency = new HistogramFamily(ctx, Instruments.marketDataLatency, LATENCY_BUCKETS_SECONDS);
     observeInstrument(ctx.meter, Instruments.marketDataStaleness, (result) => {
       const now = this.#clock();
       for (const feed of this.#feeds.values()) {
@@ -69,6 +76,8 @@ export class MarketDataMetrics {
       return { message: () => this.#guard.reject(Instruments.marketDataMessages.name, 'invalid_label', detail) };
     }
     const messages = this.#messages.series(key, () => ({ [Attr.exchange]: exchange, [Attr.symbol]: symbol }));
+    const latency: HistogramSeries = this.#latency.series(exchange, () => ({ [Attr.exchange]: exchange }));
+    const latencyFamily = this.#latency;
     const guard = this.#guard;
     const clock = this.#clock;
     const feed: BoundMarketData & Feed = {
@@ -76,13 +85,18 @@ export class MarketDataMetrics {
       symbol,
       messages,
       lastMessageAt: NaN,
-      message(count = 1) {
+      message(count = 1, exchangeTimestampMs?: number) {
         if (!isCount(count)) {
           guard.reject(Instruments.marketDataMessages.name, numberProblem(count), `count ${describeValue(count)}`);
           return;
         }
         messages.value += count;
-        feed.lastMessageAt = clock();
+        const now = clock();
+        feed.lastMessageAt = now;
+        if (exchangeTimestampMs === undefined) return;
+        // Clocks drift: a timestamp slightly ahead of ours is a zero latency, not a refusal.
+        if (isAmount(exchangeTimestampMs)) latencyFamily.record(latency, Math.max(0, now - exchangeTimestampMs) / 1000);
+        else guard.reject(Instruments.marketDataLatency.name, numberProblem(exchangeTimestampMs), `timestamp ${describeValue(exchangeTimestampMs)}`);
       },
     };
     // Staleness is kept per feed we hold a message series for; past the limit the feed still
@@ -98,6 +112,15 @@ export class MarketDataMetrics {
       return;
     }
     this.#connected.series(exchange, () => ({ [Attr.exchange]: exchange })).value = connected ? 1 : 0;
+  }
+
+  /** Counts one reconnection to `exchange`'s feed. */
+  reconnected(exchange: string): void {
+    if (!isLabelValue(exchange)) {
+      this.#guard.reject(Instruments.exchangeReconnects.name, 'invalid_label', `exchange ${describeValue(exchange)}`);
+      return;
+    }
+    this.#reconnects.series(exchange, () => ({ [Attr.exchange]: exchange })).value += 1;
   }
 
   /** Every exchange seen through a feed or a connection update. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProcessLifecycleOptions } from '../health/process-lifecycle.js';
 import { DEFAULT_CARDINALITY_LIMIT } from '../conventions.js';
 import { TelemetryConfigError } from '../errors.js';
 
@@ -41,6 +42,15 @@ export interface StartTelemetryOptions {
   readonly shutdownTimeoutMillis?: number;
   /** Turn everything off (as `OTEL_SDK_DISABLED=true` does). */
   readonly disabled?: boolean;
+  /** Health probes on the embedded server. */
+  readonly health?: {
+    /** Whether a degraded readiness check still counts as ready. Default true. */
+    readonly degradedIsReady?: boolean;
+    /** Register the memory, event-loop and telemetry-export checks. Default true. */
+    readonly builtInChecks?: boolean;
+  };
+  /** Graceful shutdown: drain delay, hook timeout, fatal-error policy, logger. See ProcessLifecycle. */
+  readonly lifecycle?: Omit<ProcessLifecycleOptions, 'flush'>;
   /** Environment to read `OTEL_*` from. Defaults to `process.env`; tests pass their own. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -60,6 +70,8 @@ export interface ResolvedConfig {
   readonly runtimeMetrics: boolean;
   readonly cardinalityLimit: number;
   readonly shutdownTimeoutMillis: number;
+  readonly degradedIsReady: boolean;
+  readonly builtInChecks: boolean;
 }
 
 export const DEFAULT_SERVER_HOST = '127.0.0.1';
@@ -180,5 +192,7 @@ export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConf
     runtimeMetrics: options.runtimeMetrics ?? true,
     cardinalityLimit: parse('cardinalityLimit', positiveInt, options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT),
     shutdownTimeoutMillis: parse('shutdownTimeoutMillis', positiveInt, options.shutdownTimeoutMillis ?? 5000),
+    degradedIsReady: options.health?.degradedIsReady ?? true,
+    builtInChecks: options.health?.builtInChecks ?? true,
   };
 }

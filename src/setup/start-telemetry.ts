@@ -9,8 +9,14 @@ import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-
 import { SCOPE_NAME } from '../conventions.js';
 import { createTradingTelemetry, type TradingTelemetry } from '../trading-telemetry.js';
 import { VERSION } from '../version.js';
+import { eventLoopCheck } from '../health/checks/event-loop-check.js';
+import { exportCheck } from '../health/checks/export-check.js';
+import { memoryCheck } from '../health/checks/memory-check.js';
+import { HealthRegistry } from '../health/health-registry.js';
+import { ProcessLifecycle } from '../health/process-lifecycle.js';
+import { mountHealthRoutes } from '../health/probe-routes.js';
 import { TelemetryServer } from '../server/telemetry-server.js';
-import { bounded } from './bounded.js';
+import { bounded } from '../bounded.js';
 import type { BoundedExportOptions } from './bounded-export-queue.js';
 import { BoundedLogRecordProcessor } from './bounded-log-processor.js';
 import { BoundedSpanProcessor } from './bounded-span-processor.js';
@@ -24,6 +30,10 @@ export interface TelemetryHandle {
   readonly telemetry: TradingTelemetry;
   /** The settled configuration (options over environment). */
   readonly config: ResolvedConfig;
+  /** Health checks: register your own (`health.register(name, fn, { probes })`); probes serve them. */
+  readonly health: HealthRegistry;
+  /** The process lifecycle: `markReady()`, `onShutdown(name, hook)`, `installProcessHandlers()`. */
+  readonly lifecycle: ProcessLifecycle;
   /** The embedded server, or undefined when disabled or `server: false`. */
   readonly server: TelemetryServer | undefined;
   /** Base URL of the embedded server, e.g. `http://127.0.0.1:9464`. */
@@ -71,6 +81,8 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     return {
       telemetry,
       config,
+      health: new HealthRegistry(),
+      lifecycle: new ProcessLifecycle({ ...options.lifecycle }),
       server: undefined,
       url: undefined,
       exportHealth: () => [],
@@ -97,25 +109,61 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   const selfMeter = metrics.getMeterProvider().getMeter(SCOPE_NAME, VERSION);
   otlp?.spans.stats.observe(selfMeter);
   otlp?.logs.stats.observe(selfMeter);
+  const exportHealth = (): ExportHealth[] => (otlp === undefined ? [] : [otlp.spans.stats.health(), otlp.logs.stats.health()]);
+
+  const health = new HealthRegistry({ meter: selfMeter });
+  const loopCheck = config.builtInChecks ? eventLoopCheck() : undefined;
+  if (loopCheck !== undefined) {
+    health.register('event_loop', loopCheck, { probes: ['liveness', 'readiness'] });
+    health.register('memory', memoryCheck(), { probes: ['readiness'] });
+    health.register('telemetry_export', exportCheck(exportHealth), { probes: [] });
+  }
+
   let server: TelemetryServer | undefined;
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      telemetry.close();
+      loopCheck?.stop();
+      const outcome = await bounded(() => sdk.shutdown(), config.shutdownTimeoutMillis);
+      if (outcome !== 'done') {
+        otlp?.spans.abandon();
+        otlp?.logs.abandon();
+        diag.warn(`trading-telemetry: SDK shutdown ${outcome}; what was still queued is counted as dropped (shutdown)`);
+      }
+      // Return the process to the no-op API so a later startTelemetry() can register again.
+      trace.disable();
+      metrics.disable();
+      logs.disable();
+      propagation.disable();
+      context.disable();
+      await bounded(async () => server?.close(), 1000);
+    })();
+    return stopping;
+  };
+  const lifecycle = new ProcessLifecycle({ ...options.lifecycle, flush: shutdown });
+  lifecycle.observe(selfMeter);
+
   if (config.server !== false && prometheus !== undefined) {
     server = new TelemetryServer(config.server);
     server.route('/metrics', (req, res) => prometheus.getMetricsRequestHandler(req, res));
+    mountHealthRoutes(server, health, lifecycle, { degradedIsReady: config.degradedIsReady });
     try {
       await server.listen();
     } catch (error) {
-      await bounded(() => sdk.shutdown(), config.shutdownTimeoutMillis);
+      await shutdown();
       throw error;
     }
   }
 
-  let stopping: Promise<void> | undefined;
   return {
     telemetry,
     config,
+    health,
+    lifecycle,
     server,
     url: server?.url(),
-    exportHealth: () => (otlp === undefined ? [] : [otlp.spans.stats.health(), otlp.logs.stats.health()]),
+    exportHealth,
     async forceFlush() {
       const outcome = await bounded(
         () => Promise.all([...processors.map((processor) => processor.forceFlush()), otlp?.logs.forceFlush()]),
@@ -123,26 +171,6 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
       );
       if (outcome !== 'done') diag.warn(`trading-telemetry: forceFlush ${outcome}`);
     },
-    shutdown() {
-      stopping ??= (async () => {
-        telemetry.close();
-        const outcome = await bounded(async () => {
-          await sdk.shutdown();
-        }, config.shutdownTimeoutMillis);
-        if (outcome !== 'done') {
-          otlp?.spans.abandon();
-          otlp?.logs.abandon();
-          diag.warn(`trading-telemetry: SDK shutdown ${outcome}; what was still queued is counted as dropped (shutdown)`);
-        }
-        // Return the process to the no-op API so a later startTelemetry() can register again.
-        trace.disable();
-        metrics.disable();
-        logs.disable();
-        propagation.disable();
-        context.disable();
-        await bounded(async () => server?.close(), 1000);
-      })();
-      return stopping;
-    },
+    shutdown,
   };
 }

@@ -36,10 +36,14 @@ describe('documented Prometheus names', () => {
       t.portfolio.setPosition('x', 'BTC-USD', 1);
       t.portfolio.setBalance('x', 'USD', 1);
       t.portfolio.setPnl({ realized: 1, unrealized: 1 });
-      t.marketData.for('x', 'BTC-USD').message();
+      t.marketData.for('x', 'BTC-USD').message(1, Date.now() - 3);
+      t.marketData.reconnected('x');
+      handle.lifecycle.markReady();
+      await (await fetch(`${handle.url}/health`)).text(); // runs the built-in checks, so their gauge has values
       t.marketData.for('x', 'ETH-USD').message(); // past the limit of 2: overflow
       t.marketData.setConnected('x', true);
       t.orders.for({ exchange: 'bad label', symbol: 'x', side: 'buy' }).placed();
+      t.orders.track({ exchange: 'x', symbol: 'BTC-USD', side: 'buy', quantity: 1 }).filled(); // out of order: a lifecycle error
       const text = await (await fetch(`${handle.url}/metrics`)).text();
       for (const convention of Object.values(Instruments)) {
         expect(text, convention.name).toContain(`# TYPE ${prometheusName(convention)} ${convention.kind}\n`);

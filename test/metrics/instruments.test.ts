@@ -30,6 +30,8 @@ describe('trading instruments', () => {
     h.telemetry.portfolio.setBalance('binance', 'USDT', 1);
     h.telemetry.portfolio.setPnl({ realized: 1, unrealized: 1 });
     h.telemetry.marketData.setConnected('binance', true);
+    h.telemetry.marketData.for('binance', 'BTC-USDT').message(1, Date.now() - 2);
+    h.telemetry.marketData.reconnected('binance');
     h.telemetry.orders.for({ ...btcBuy, side: 'hold' as 'buy' }).placed();
 
     const collected = await h.collect();
@@ -37,7 +39,8 @@ describe('trading instruments', () => {
       Instruments.orders, Instruments.activeOrders, Instruments.trades, Instruments.stageDuration, Instruments.orderDuration,
       Instruments.slippage, Instruments.fillRatio, Instruments.positionSize, Instruments.openPositions, Instruments.balance,
       Instruments.realizedPnl, Instruments.unrealizedPnl, Instruments.exchangeConnected, Instruments.marketDataMessages,
-      Instruments.marketDataStaleness, Instruments.rejectedMeasurements, Instruments.cardinalityOverflow,
+      Instruments.marketDataStaleness, Instruments.marketDataLatency, Instruments.exchangeReconnects,
+      Instruments.rejectedMeasurements, Instruments.cardinalityOverflow,
     ];
     for (const convention of facadeInstruments) {
       const metric = collected.get(convention.name);
@@ -156,6 +159,12 @@ describe('trading instruments', () => {
     now += 12_500;
     expect(await h.value(Instruments.marketDataStaleness.name, { [Attr.symbol]: 'BTC-USDT' })).toBe(12.5);
     expect(await h.value(Instruments.marketDataMessages.name, { [Attr.symbol]: 'BTC-USDT' })).toBe(3);
+    feed.message(1, now - 250); // the exchange stamped it 250 ms ago
+    feed.message(1, now + 40); // a clock ahead of ours: zero latency, not a refusal
+    const latency = (await h.value(Instruments.marketDataLatency.name, { [Attr.exchange]: 'binance' })) as Histogram;
+    expect([latency.count, latency.sum]).toEqual([2, 0.25]);
+    h.telemetry.marketData.reconnected('binance');
+    expect(await h.value(Instruments.exchangeReconnects.name, { [Attr.exchange]: 'binance' })).toBe(1);
     h.telemetry.marketData.setConnected('binance', false);
     expect(await h.value(Instruments.exchangeConnected.name, { [Attr.exchange]: 'binance' })).toBe(0);
     h.telemetry.marketData.setConnected('binance', true);
