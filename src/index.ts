@@ -31,3 +31,6 @@ export type { CheckOptions, CheckOutcome, CheckResult, HealthCheckFn, HealthStat
 export { HealthRegistry, type HealthReport } from './health/health-registry.js';
 export { type LifecycleLogger, type LifecycleState, ProcessLifecycle, type ProcessLifecycleOptions } from './health/process-lifecycle.js';
 export { mountHealthRoutes, type ProbeOptions, probeVerdict } from './health/probe-routes.js';
+export { type BackoffOptions, backoffDelay } from './connections/backoff.js';
+export { ConnectionMonitor, type ConnectionMonitorEvents, type ConnectionMonitorOptions } from './connections/connection-monitor.js';
+export type { FeedOptions, FeedState, FeedStatus, ParsedMessage } from './connections/feed-types.js';
