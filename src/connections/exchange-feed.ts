@@ -9,9 +9,15 @@ export interface FeedEvents {
   prolongedDisconnect(feed: ExchangeFeed, downForMillis: number): void;
 }
 
+/** The text of a WebSocket message, whichever form `ws` delivered it in. */
+export function messageText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
 function defaultParse(data: RawData): ParsedMessage | undefined {
   try {
-    const message = JSON.parse(data.toString()) as Record<string, unknown>;
+    const message = JSON.parse(messageText(data)) as Record<string, unknown>;
     const symbol = message.symbol ?? message.s;
     const timestamp = message.ts ?? message.timestamp ?? message.E ?? message.T;
     return {
