@@ -34,3 +34,4 @@ export { mountHealthRoutes, type ProbeOptions, probeVerdict } from './health/pro
 export { type BackoffOptions, backoffDelay } from './connections/backoff.js';
 export { ConnectionMonitor, type ConnectionMonitorEvents, type ConnectionMonitorOptions } from './connections/connection-monitor.js';
 export type { FeedOptions, FeedState, FeedStatus, ParsedMessage } from './connections/feed-types.js';
+export { messageText } from './connections/exchange-feed.js';
