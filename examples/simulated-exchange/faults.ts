@@ -14,6 +14,8 @@ export class Faults {
   rejectBurstReason: ExchangeRejectReason = 'rate_limited';
   /** While false, nothing fills: orders are acknowledged and rest. */
   fillsEnabled = true;
+  /** Epoch ms until which new connections are refused (an outage after a drop). */
+  refuseConnectionsUntil = 0;
 
   silence(millis: number, now: number): void {
     this.silentUntil = now + millis;
@@ -35,6 +37,7 @@ export class Faults {
     this.extraLatencyMillis = 0;
     this.rejectBurst = 0;
     this.fillsEnabled = true;
+    this.refuseConnectionsUntil = 0;
   }
 
   snapshot(now: number): Record<string, unknown> {
@@ -44,6 +47,7 @@ export class Faults {
       rejectBurst: this.rejectBurst,
       rejectBurstReason: this.rejectBurstReason,
       fillsEnabled: this.fillsEnabled,
+      refusingConnectionsForMillis: Math.max(0, this.refuseConnectionsUntil - now),
     };
   }
 }

@@ -29,8 +29,9 @@ export const DEFAULT_PRICES = { 'BTC-USD': 50_000, 'ETH-USD': 3_000, 'SOL-USD': 
 interface Session {
   readonly socket: WebSocket;
   readonly account: Account;
-  /** Epoch ms before which nothing more may be sent, so responses keep their order under jitter. */
-  nextSendAt: number;
+  /** Order responses waiting for their latency, in send order (a FIFO keeps them ordered under jitter). */
+  readonly outbox: { readonly at: number; readonly message: ServerMessage }[];
+  timer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -59,7 +60,7 @@ export class SimulatedExchange {
   /** Starts listening; resolves with the base URL (`ws://127.0.0.1:PORT`). */
   async start(): Promise<string> {
     const http = createServer((req, res) => this.#control(req, res));
-    const wss = new WebSocketServer({ server: http, path: '/ws' });
+    const wss = new WebSocketServer({ server: http, path: '/ws', verifyClient: () => Date.now() >= this.faults.refuseConnectionsUntil });
     wss.on('connection', (socket) => this.#connected(socket));
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -76,9 +77,15 @@ export class SimulatedExchange {
     return `ws://127.0.0.1:${address?.port ?? 0}`;
   }
 
-  /** Drops every connection at once. */
+  /** Drops every connection at once. Resting orders of a lost session are cancelled (cancel-on-disconnect). */
   dropConnections(): void {
     for (const session of this.#sessions) session.socket.terminate();
+  }
+
+  /** Drops every connection and refuses new ones for `millis`: an exchange outage. */
+  outage(millis: number): void {
+    this.faults.refuseConnectionsUntil = Date.now() + millis;
+    this.dropConnections();
   }
 
   /** Counts for tests and the control API. */
@@ -101,14 +108,18 @@ export class SimulatedExchange {
   #connected(socket: WebSocket): void {
     const session: Session = {
       socket,
-      nextSendAt: 0,
+      outbox: [],
+      timer: undefined,
       account: new Account(
         { market: this.#market, faults: this.faults, random: this.#random, now: Date.now, send: (m) => this.#respond(session, m) },
         this.#options.limits,
       ),
     };
     this.#sessions.add(session);
-    socket.on('close', () => this.#sessions.delete(session));
+    socket.on('close', () => {
+      clearTimeout(session.timer);
+      this.#sessions.delete(session);
+    });
     socket.on('message', (data) => {
       const message = parseClientMessage(messageText(data));
       if (message === undefined) return;
@@ -120,10 +131,22 @@ export class SimulatedExchange {
 
   /** Sends an order response after the modelled latency, never overtaking an earlier one. */
   #respond(session: Session, message: ServerMessage): void {
+    const previous = session.outbox.at(-1)?.at ?? 0;
+    const at = Math.max(Date.now() + drawLatency(this.#options.latency ?? {}, this.#random, this.faults.extraLatencyMillis), previous);
+    session.outbox.push({ at, message });
+    if (session.timer === undefined) this.#flushOutbox(session);
+  }
+
+  /** Sends every due response in order, then waits for the next one. */
+  #flushOutbox(session: Session): void {
+    session.timer = undefined;
     const now = Date.now();
-    const at = Math.max(now + drawLatency(this.#options.latency ?? {}, this.#random, this.faults.extraLatencyMillis), session.nextSendAt);
-    session.nextSendAt = at;
-    setTimeout(() => this.#send(session, message), at - now);
+    while (session.outbox.length > 0 && (session.outbox[0]?.at ?? Infinity) <= now) {
+      const next = session.outbox.shift();
+      if (next !== undefined) this.#send(session, next.message);
+    }
+    const head = session.outbox[0];
+    if (head !== undefined) session.timer = setTimeout(() => this.#flushOutbox(session), Math.max(1, head.at - now));
   }
 
   #send(session: Session, message: ServerMessage): void {
@@ -154,6 +177,9 @@ export class SimulatedExchange {
     switch (url.pathname) {
       case '/control/drop':
         this.dropConnections();
+        break;
+      case '/control/outage':
+        this.outage(number('millis', 5_000));
         break;
       case '/control/silence':
         this.faults.silence(number('millis', 10_000), Date.now());

@@ -133,12 +133,12 @@ export class ExchangeFeed {
 
   #message(data: RawData): void {
     const parsed = (this.options.parse ?? defaultParse)(data);
-    if (parsed === undefined) return;
-    const now = this.#now();
-    this.#messages++;
-    this.#lastMessageAt = now;
-    this.#metrics.for(this.exchange, parsed.symbol ?? 'all').message(1, parsed.exchangeTimestampMs);
-    if (this.#state === 'stale') this.#setState('open');
+    if (parsed !== undefined) {
+      this.#messages++;
+      this.#lastMessageAt = this.#now();
+      this.#metrics.for(this.exchange, parsed.symbol ?? 'all').message(1, parsed.exchangeTimestampMs);
+      if (this.#state === 'stale') this.#setState('open');
+    }
     this.options.onMessage?.(data, parsed);
   }
 

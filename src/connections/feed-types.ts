@@ -16,14 +16,15 @@ export interface FeedOptions {
   readonly exchange: string;
   readonly url: string;
   /**
-   * Reads a message; undefined ignores it (acks, pongs). The default reads JSON with `symbol`
-   * (or `s`) and an epoch-ms timestamp in `ts`, `timestamp`, `E` or `T`.
+   * Reads a message as market data; undefined means it is not market data (an order
+   * response, a pong) and it is neither counted nor resets staleness. The default reads JSON
+   * with `symbol` (or `s`) and an epoch-ms timestamp in `ts`, `timestamp`, `E` or `T`.
    */
   readonly parse?: (data: RawData) => ParsedMessage | undefined;
   /** Called on every (re)connection, e.g. to send subscriptions. */
   readonly onOpen?: (socket: WebSocket) => void;
-  /** Called with every message, after it is counted. */
-  readonly onMessage?: (data: RawData, parsed: ParsedMessage) => void;
+  /** Called with every message (market data or not), after market data is counted. */
+  readonly onMessage?: (data: RawData, parsed: ParsedMessage | undefined) => void;
   /** An open feed with no message for this long is `stale`. Default 10000 ms. */
   readonly staleAfterMillis?: number;
   /** WebSocket ping interval, in ms. Default 5000. */
