@@ -18,4 +18,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The dashboard runs in the browser, with uPlot loaded by a script tag.
+    files: ['src/dashboard/assets/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'fetch', 'URLSearchParams', 'localStorage', 'matchMedia', 'getComputedStyle', 'ResizeObserver', 'EventSource', 'Node', 'uPlot', 'console', 'setTimeout', 'clearTimeout', 'setInterval']
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -264,6 +264,13 @@ export const Instruments = {
     description: '1 for the process lifecycle state it is in (starting, ready, draining, stopped), 0 for the others.',
     attributes: ['state'],
   }),
+  streamDroppedClients: instrument({
+    name: 'trading.telemetry.stream.dropped_clients',
+    kind: 'counter',
+    unit: '{client}',
+    description: 'Live-stream (SSE) clients disconnected for reading too slowly, or refused over the client limit.',
+    attributes: ['reason'],
+  }),
   rejectedMeasurements: instrument({
     name: 'trading.telemetry.rejected_measurements',
     kind: 'counter',

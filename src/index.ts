@@ -8,7 +8,7 @@ export type { BoundOrderMetrics, OrderTotals } from './metrics/bound-order-metri
 export type { BalanceView, PnlUpdate, PnlView, PositionView, PortfolioMetrics } from './metrics/portfolio-metrics.js';
 export { formatReport } from './metrics/report.js';
 export type { SlippageSummary, TelemetrySnapshot } from './metrics/snapshot.js';
-export { createTradingTelemetry, type OrdersTelemetry, type TradingTelemetry, type TradingTelemetryOptions } from './trading-telemetry.js';
+export { createTradingTelemetry, type HistogramData, type OrdersTelemetry, type TradingTelemetry, type TradingTelemetryOptions } from './trading-telemetry.js';
 export { contextWithCorrelationId, correlationIdOf, newCorrelationId, withCorrelationId } from './tracing/correlation-id.js';
 export type { FillDetails, OrderIntent, OrderSummary, StageRecord } from './tracing/order-intent.js';
 export type { OrderTrace } from './tracing/order-trace.js';
@@ -19,7 +19,9 @@ export { type AnyFunction, traced, type TracedMethodDecorator, type TracedOption
 export { type ResolvedConfig, type StartTelemetryOptions } from './setup/config.js';
 export type { ExportHealth, Signal } from './setup/export-stats.js';
 export { startTelemetry, type TelemetryHandle } from './setup/start-telemetry.js';
-export { type RouteHandler, TelemetryServer, type TelemetryServerOptions } from './server/telemetry-server.js';
+export { readBody, type RouteHandler, type RouteOptions, TelemetryServer, type TelemetryServerOptions } from './server/telemetry-server.js';
+export { HISTORY_COLUMNS, type HistoryColumn, type HistoryOptions, type HistorySeries, MetricsHistory } from './history/metrics-history.js';
+export { LiveStream, type LiveStreamOptions } from './server/live-stream.js';
 export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
 export { type TraceFields, traceFields } from './logging/trace-fields.js';
 export { isSecretName, REDACTED, redactSecrets } from './secrets.js';

@@ -61,6 +61,16 @@ export interface OrdersTelemetry {
   stageReport(): StageReport;
   /** Order totals across every stream. */
   totals(): OrderTotals;
+  /** Cumulative order durations (creation to terminal status) as histogram data, in seconds. */
+  latencyHistogram(): HistogramData;
+}
+
+/** A histogram's data as plain numbers: `counts[i]` is for values ≤ `boundaries[i]`, the last for +Inf. */
+export interface HistogramData {
+  readonly boundaries: readonly number[];
+  readonly counts: readonly number[];
+  readonly count: number;
+  readonly sum: number;
 }
 
 /**
@@ -111,6 +121,10 @@ export function createTradingTelemetry(options: TradingTelemetryOptions = {}): T
     find: (correlationId) => tracker.find(correlationId),
     stageReport: () => tracker.stageReport(),
     totals: () => orderMetrics.totals(),
+    latencyHistogram: () => {
+      const d = orderMetrics.orderDurations();
+      return { boundaries: d.boundaries, counts: [...d.counts], count: d.count, sum: d.sum };
+    },
   };
   const portfolio = new PortfolioMetrics(ctx);
   const marketData = new MarketDataMetrics(ctx, clock);

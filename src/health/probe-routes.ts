@@ -33,7 +33,7 @@ export function probeVerdict(probe: Probe, report: HealthReport, state: Lifecycl
 }
 
 /**
- * Serves the Kubernetes probes on the embedded server:
+ * Serves the Kubernetes probes on the embedded server (public: no bearer token, the kubelet has none):
  * `/health/live`, `/health/ready`, `/health/startup` (200 or 503 with the checks as JSON) and
  * `/health` (every check, the lifecycle state and the combined status).
  */
@@ -49,11 +49,11 @@ export function mountHealthRoutes(server: TelemetryServer, registry: HealthRegis
       const report = await registry.run(probe);
       const ok = probeVerdict(probe, report, lifecycle.state, degradedIsReady);
       send(res, ok, { probe, ok, state: lifecycle.state, ...report });
-    });
+    }, { public: true });
   }
   server.route('/health', async (_req, res) => {
     const report = await registry.run();
     const ok = probeVerdict('readiness', report, lifecycle.state, degradedIsReady);
     send(res, ok, { ok, state: lifecycle.state, ...report });
-  });
+  }, { public: true });
 }

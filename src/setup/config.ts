@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProcessLifecycleOptions } from '../health/process-lifecycle.js';
+import type { HistoryOptions } from '../history/metrics-history.js';
 import { DEFAULT_CARDINALITY_LIMIT } from '../conventions.js';
 import { TelemetryConfigError } from '../errors.js';
 
@@ -18,7 +19,12 @@ export interface StartTelemetryOptions {
    * dashboard). Host and port default to `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT`, else
    * 127.0.0.1:9464. Port 0 picks a free port. `false` serves nothing.
    */
-  readonly server?: false | { readonly host?: string; readonly port?: number };
+  readonly server?: false | { readonly host?: string; readonly port?: number; readonly token?: string };
+  /**
+   * The live dashboard at `/` and its API under `/api/` (on the embedded server). `false`
+   * serves neither. `jaegerUrl` (default `TRADING_TELEMETRY_JAEGER_URL`) links orders to their traces.
+   */
+  readonly dashboard?: false | { readonly history?: HistoryOptions; readonly jaegerUrl?: string };
   /**
    * OTLP/HTTP export of traces (and logs). The endpoint defaults to
    * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`.
@@ -63,7 +69,8 @@ export interface ResolvedConfig {
   readonly environment: string;
   readonly resourceAttributes: Readonly<Record<string, string | number | boolean>>;
   readonly envResourceAttributes: Readonly<Record<string, string>>;
-  readonly server: false | { readonly host: string; readonly port: number };
+  readonly server: false | { readonly host: string; readonly port: number; readonly token?: string };
+  readonly dashboard: false | { readonly history: HistoryOptions; readonly jaegerUrl: string | undefined };
   readonly otlp:
     | undefined
     | { readonly tracesUrl: string; readonly logsUrl: string; readonly maxQueueSize: number; readonly timeoutMillis: number };
@@ -157,6 +164,7 @@ export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConf
         (options.server?.port === undefined ? undefined : parse('server.port', port, options.server.port)) ??
         optional('OTEL_EXPORTER_PROMETHEUS_PORT', port, env.OTEL_EXPORTER_PROMETHEUS_PORT) ??
         DEFAULT_SERVER_PORT,
+      ...(options.server?.token === undefined ? {} : { token: parse('server.token', z.string().min(16, 'must be at least 16 characters'), options.server.token) }),
     };
   }
 
@@ -192,6 +200,13 @@ export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConf
     runtimeMetrics: options.runtimeMetrics ?? true,
     cardinalityLimit: parse('cardinalityLimit', positiveInt, options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT),
     shutdownTimeoutMillis: parse('shutdownTimeoutMillis', positiveInt, options.shutdownTimeoutMillis ?? 5000),
+    dashboard:
+      options.dashboard === false || server === false
+        ? false
+        : {
+            history: options.dashboard?.history ?? {},
+            jaegerUrl: optional('dashboard.jaegerUrl', url, options.dashboard?.jaegerUrl ?? env.TRADING_TELEMETRY_JAEGER_URL),
+          },
     degradedIsReady: options.health?.degradedIsReady ?? true,
     builtInChecks: options.health?.builtInChecks ?? true,
   };

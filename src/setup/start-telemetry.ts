@@ -15,6 +15,10 @@ import { memoryCheck } from '../health/checks/memory-check.js';
 import { HealthRegistry } from '../health/health-registry.js';
 import { ProcessLifecycle } from '../health/process-lifecycle.js';
 import { mountHealthRoutes } from '../health/probe-routes.js';
+import { MetricsHistory } from '../history/metrics-history.js';
+import { mountApiRoutes } from '../server/api-routes.js';
+import { mountDashboard } from '../server/dashboard-assets.js';
+import { LiveStream } from '../server/live-stream.js';
 import { TelemetryServer } from '../server/telemetry-server.js';
 import { bounded } from '../bounded.js';
 import type { BoundedExportOptions } from './bounded-export-queue.js';
@@ -120,11 +124,15 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   }
 
   let server: TelemetryServer | undefined;
+  let stream: LiveStream | undefined;
+  let sampler: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     stopping ??= (async () => {
       telemetry.close();
       loopCheck?.stop();
+      clearInterval(sampler);
+      stream?.close();
       const outcome = await bounded(() => sdk.shutdown(), config.shutdownTimeoutMillis);
       if (outcome !== 'done') {
         otlp?.spans.abandon();
@@ -148,6 +156,19 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     server = new TelemetryServer(config.server);
     server.route('/metrics', (req, res) => prometheus.getMetricsRequestHandler(req, res));
     mountHealthRoutes(server, health, lifecycle, { degradedIsReady: config.degradedIsReady });
+    if (config.dashboard !== false) {
+      const history = new MetricsHistory(config.dashboard.history);
+      const live = new LiveStream({}, selfMeter);
+      stream = live;
+      sampler = setInterval(() => {
+        const snapshot = telemetry.snapshot();
+        history.record(snapshot, telemetry.orders.latencyHistogram());
+        live.broadcast('update', { sample: history.latest(), snapshot });
+      }, history.resolutionSeconds * 1000);
+      sampler.unref();
+      mountApiRoutes(server, { telemetry, history, stream: live, health, lifecycle, serviceName: config.serviceName, jaegerUrl: config.dashboard.jaegerUrl });
+      mountDashboard(server);
+    }
     try {
       await server.listen();
     } catch (error) {

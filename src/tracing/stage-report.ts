@@ -16,9 +16,15 @@ export interface StageLatency {
 /** Where order time goes: per-stage percentiles and the dominant stage (the bottleneck). */
 export interface StageReport {
   readonly stages: readonly StageLatency[];
-  /** The stage with the largest share of total stage time, or null before any data. */
+  /**
+   * The execution-path stage (risk check to fill) with the largest share of time, or null
+   * before any data. Time spent resting before a cancel, an expiry or a rejection is listed but
+   * never called the bottleneck: it is the strategy's choice, not latency.
+   */
   readonly dominant: OrderStage | null;
 }
+
+const NOT_LATENCY: ReadonlySet<OrderStage> = new Set(['cancelled', 'expired', 'rejected']);
 
 /** Builds the report from per-stage distributions (`created` has no duration and is skipped). */
 export function stageReport(distributionOf: (stage: OrderStage) => Distribution): StageReport {
@@ -36,6 +42,6 @@ export function stageReport(distributionOf: (stage: OrderStage) => Distribution)
     share: total === 0 ? 0 : distribution.sum / total,
   }));
   let dominant: StageLatency | undefined;
-  for (const s of stages) if (s.share > (dominant?.share ?? -1)) dominant = s;
+  for (const s of stages) if (!NOT_LATENCY.has(s.stage) && s.share > (dominant?.share ?? -1)) dominant = s;
   return { stages, dominant: dominant?.stage ?? null };
 }

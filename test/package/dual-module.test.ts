@@ -55,6 +55,33 @@ describe('the built package', () => {
     expect(JSON.parse(result.output)).toEqual({ placed: 1, name: 'trading.orders' });
   });
 
+  it.each([
+    ['esm', 'dashboard.mjs', `import { startTelemetry } from 'trading-telemetry';`],
+    ['cjs', 'dashboard.cjs', `const { startTelemetry } = require('trading-telemetry');`],
+  ])('serves the dashboard and its assets from the built package (%s)', async (_format, name, importLine) => {
+    const file = join(scratch, name);
+    await writeFile(
+      file,
+      `${importLine}
+(async () => {
+  const handle = await startTelemetry({ serviceName: 'pkg', server: { port: 0 }, env: {} });
+  const statuses = [];
+  for (const path of ['/', '/assets/app.js', '/assets/app.css', '/assets/uplot.js', '/api/config']) statuses.push((await fetch(handle.url + path)).status);
+  console.log(JSON.stringify(statuses));
+  await handle.shutdown();
+})();`,
+    );
+    const result = await run('node', [file]);
+    expect(result.code, result.output).toBe(0);
+    expect(JSON.parse(result.output)).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('ships a working CLI (bin: trading-telemetry)', async () => {
+    const result = await run('node', [join(root, 'dist', 'cli.js'), 'report', 'http://127.0.0.1:1']);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('trading-telemetry report:');
+  });
+
   it('ships types that resolve in both module modes and catch misuse', async () => {
     const typed = (importLine: string): string => `${importLine}
 const telemetry: TradingTelemetry = createTradingTelemetry();

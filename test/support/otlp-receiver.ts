@@ -13,6 +13,9 @@ export interface ReceivedSpan {
   readonly events: readonly { name: string; attributes: Record<string, unknown> }[];
   readonly status: { code?: number; message?: string };
   readonly serviceName: string | undefined;
+  /** Epoch nanoseconds, as OTLP carries them. */
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
 }
 
 interface OtlpValue {
@@ -33,6 +36,8 @@ interface OtlpSpan {
   attributes?: OtlpKeyValue[];
   events?: { name: string; attributes?: OtlpKeyValue[] }[];
   status?: { code?: number; message?: string };
+  startTimeUnixNano?: string | number;
+  endTimeUnixNano?: string | number;
 }
 interface OtlpTraceRequest {
   resourceSpans?: { resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
@@ -106,6 +111,8 @@ export class OtlpReceiver {
             events: (span.events ?? []).map((e) => ({ name: e.name, attributes: flatten(e.attributes) })),
             status: span.status ?? {},
             serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+            startTimeUnixNano: BigInt(span.startTimeUnixNano ?? 0),
+            endTimeUnixNano: BigInt(span.endTimeUnixNano ?? 0),
           });
         }
       }

@@ -1,0 +1,103 @@
+/// <reference lib="dom" />
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderSummary } from 'trading-telemetry';
+import { type BotProcess, eventually, startBotProcess } from '../support/bot-process.js';
+import { OtlpReceiver } from '../support/otlp-receiver.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+interface DashboardState {
+  updates: number;
+  series: { t: number[]; placed: number[]; pnlTotal: number[]; p95: (number | null)[] };
+}
+
+describe('the live dashboard in real Chromium, against the running example bot', () => {
+  let receiver: OtlpReceiver;
+  let bot: BotProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    receiver = await OtlpReceiver.start();
+    bot = await startBotProcess(['--duration', '60', '--port', '0', '--rate', '15'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    // Playwright gives every launch a new, empty profile of its own.
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser.close();
+    bot.child.kill('SIGKILL');
+    await receiver.close();
+  });
+
+  it('charts hold data and update; search finds a real correlation id; the waterfall matches the trace', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1400 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${bot.url}/`);
+
+    // Charts hold data, and keep updating from the live stream.
+    await page.waitForFunction(() => {
+      const d = (window as unknown as { __dashboard?: DashboardState }).__dashboard;
+      return d !== undefined && d.updates >= 3 && d.series.t.length >= 3;
+    }, undefined, { timeout: 30_000 });
+    const first = await page.evaluate(() => {
+      const d = (window as unknown as { __dashboard: DashboardState }).__dashboard;
+      return { updates: d.updates, points: d.series.t.length, placed: d.series.placed.some((v) => v > 0), latency: d.series.p95.some((v) => v !== null && v > 0) };
+    });
+    expect(first.placed).toBe(true);
+    expect(first.latency).toBe(true);
+    await page.waitForFunction((before) => (window as unknown as { __dashboard: DashboardState }).__dashboard.series.t.length > before, first.points, { timeout: 10_000 });
+    expect(await page.locator('#chart-pnl canvas').count()).toBe(1);
+    expect(await page.textContent('#k-placed')).toMatch(/^\d[\d,]*$/);
+    expect(await page.textContent('#status-pill')).toMatch(/HEALTHY|DEGRADED/);
+
+    // A real order, finished and exported: search for its correlation id.
+    const order = await eventually(async () => {
+      const { orders } = (await (await fetch(`${bot.url}/api/orders?limit=100`)).json()) as { orders: OrderSummary[] };
+      const candidate = orders.find((o) => o.stage === 'filled' && o.stages.length >= 5);
+      return candidate !== undefined && receiver.spans.some((s) => s.traceId === candidate.traceId && s.name === 'order.lifecycle') ? candidate : undefined;
+    }, 'a filled order whose trace was exported');
+    await page.fill('#search', order.correlationId);
+    const row = page.locator(`#orders tbody tr[data-correlation-id="${order.correlationId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await page.locator('#orders tbody tr').count()).toBe(1);
+
+    // The waterfall: one bar per stage, durations equal to the exported stage spans', slowest highlighted.
+    await row.click();
+    await page.locator('#waterfall[open]').waitFor();
+    const bars = await page.locator('#wf-bars .bar-row').evaluateAll((rows) =>
+      rows.map((r) => ({ stage: r.getAttribute('data-stage'), ms: Number(r.getAttribute('data-duration-ms')), slowest: r.classList.contains('slowest') })),
+    );
+    const lifecycle = receiver.spans.find((s) => s.traceId === order.traceId && s.name === 'order.lifecycle');
+    const stageSpans = receiver.spans.filter((s) => s.parentSpanId === lifecycle?.spanId && s.name.startsWith('order.'));
+    expect(bars.map((b) => `order.${b.stage ?? ''}`)).toEqual(stageSpans.map((s) => s.name));
+    for (const bar of bars) {
+      const span = stageSpans.find((s) => s.name === `order.${bar.stage ?? ''}`);
+      const spanMillis = Number((span?.endTimeUnixNano ?? 0n) - (span?.startTimeUnixNano ?? 0n)) / 1e6;
+      expect(Math.abs(bar.ms - spanMillis), `${bar.stage ?? ''}: waterfall ${bar.ms} ms, trace ${spanMillis} ms`).toBeLessThan(0.01);
+    }
+    const slowest = bars.reduce((a, b) => (b.ms > a.ms ? b : a));
+    expect(bars.filter((b) => b.slowest).map((b) => b.stage)).toEqual([slowest.stage]);
+    await page.screenshot({ path: join(root, '.tmp', 'waterfall.png') });
+    await page.click('#wf-close');
+
+    // Dark and light themes.
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    await page.fill('#search', '');
+    await page.waitForTimeout(2500);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await mkdir(join(root, 'docs', 'images'), { recursive: true });
+    await page.screenshot({ path: join(root, 'docs', 'images', 'dashboard.png'), fullPage: true });
+    await page.click('#theme');
+    expect(await page.getAttribute('html', 'data-theme')).toBe('light');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
