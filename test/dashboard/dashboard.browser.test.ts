@@ -45,7 +45,7 @@ describe('the live dashboard in real Chromium, against the running example bot',
     // Charts hold data, and keep updating from the live stream.
     await page.waitForFunction(() => {
       const d = (window as unknown as { __dashboard?: DashboardState }).__dashboard;
-      return d !== undefined && d.updates >= 3 && d.series.t.length >= 3;
+      return d !== undefined && d.updates >= 3 && d.series.t.length >= 3 && d.series.placed.some((v) => v > 0) && d.series.p95.some((v) => v !== null && v > 0);
     }, undefined, { timeout: 30_000 });
     const first = await page.evaluate(() => {
       const d = (window as unknown as { __dashboard: DashboardState }).__dashboard;
