@@ -2,6 +2,7 @@ import { metrics, type MeterProvider, trace, type TracerProvider } from '@opente
 import { DEFAULT_CARDINALITY_LIMIT, SCOPE_NAME } from './conventions.js';
 import { TelemetryConfigError } from './errors.js';
 import type { BoundOrderMetrics, OrderTotals } from './metrics/bound-order-metrics.js';
+import type { HistogramData } from './metrics/histogram-data.js';
 import type { FamilyContext } from './metrics/instrument-families.js';
 import { type Clock, MarketDataMetrics } from './metrics/market-data-metrics.js';
 import { MeasurementGuard } from './metrics/measurement-guard.js';
@@ -65,13 +66,6 @@ export interface OrdersTelemetry {
   latencyHistogram(): HistogramData;
 }
 
-/** A histogram's data as plain numbers: `counts[i]` is for values ≤ `boundaries[i]`, the last for +Inf. */
-export interface HistogramData {
-  readonly boundaries: readonly number[];
-  readonly counts: readonly number[];
-  readonly count: number;
-  readonly sum: number;
-}
 
 /**
  * The trading telemetry facade: typed, validated, and safe on the hot path. Nothing here

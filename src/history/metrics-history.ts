@@ -1,6 +1,6 @@
-import { Distribution } from '../metrics/distribution.js';
+import { TelemetryConfigError } from '../errors.js';
+import { type HistogramData, intervalDistribution } from '../metrics/histogram-data.js';
 import type { TelemetrySnapshot } from '../metrics/snapshot.js';
-import type { HistogramData } from '../trading-telemetry.js';
 
 /** The series the history keeps, one value per sample. Rates are per second over the sample interval. */
 export const HISTORY_COLUMNS = [
@@ -23,7 +23,14 @@ export const HISTORY_COLUMNS = [
 ] as const;
 export type HistoryColumn = (typeof HISTORY_COLUMNS)[number];
 
-/** Options of {@link MetricsHistory}. */
+/**
+ * Most samples one history holds, whatever its options: 24 h at 1 s, or 7 days at 7 s. With
+ * {@link HISTORY_COLUMNS} columns of 8 bytes that caps the samples at 16 × 86,400 × 8 =
+ * 11,059,200 bytes (about 10.5 MiB).
+ */
+export const MAX_HISTORY_SAMPLES = 86_400;
+
+/** Options of {@link MetricsHistory} (`dashboard.history` in startTelemetry). */
 export interface HistoryOptions {
   /** How long samples are kept, in seconds. Default 3600 (1 h). */
   readonly retentionSeconds?: number;
@@ -37,11 +44,14 @@ export type HistorySeries = Record<HistoryColumn, number[]>;
 /**
  * An in-process ring buffer of condensed snapshots for the dashboard's charts. Memory is
  * allocated once and never grows: `columns × capacity × 8` bytes, with capacity =
- * retention / resolution (16 × 3600 × 8 = 460,800 bytes for 1 h at 1 s). Latency
- * percentiles are per interval, computed from the difference of cumulative histograms.
+ * retention / resolution (16 × 3600 × 8 = 460,800 bytes for 1 h at 1 s), and capacity is at
+ * most {@link MAX_HISTORY_SAMPLES}. Latency percentiles are per interval, computed from the
+ * difference of cumulative histograms.
  */
 export class MetricsHistory {
+  /** Samples kept: retention ÷ resolution, rounded up. */
   readonly capacity: number;
+  /** Seconds between samples. */
   readonly resolutionSeconds: number;
   readonly #columns: Record<HistoryColumn, Float64Array>;
   #next = 0;
@@ -51,10 +61,19 @@ export class MetricsHistory {
   constructor(options: HistoryOptions = {}) {
     this.resolutionSeconds = options.resolutionSeconds ?? 1;
     const retention = options.retentionSeconds ?? 3600;
-    if (!(this.resolutionSeconds > 0) || !(retention >= this.resolutionSeconds)) {
-      throw new RangeError('history: resolutionSeconds must be > 0 and retentionSeconds ≥ resolutionSeconds');
+    if (!(this.resolutionSeconds > 0 && Number.isFinite(this.resolutionSeconds))) {
+      throw new TelemetryConfigError('dashboard.history.resolutionSeconds', `must be a finite number of seconds > 0 (got ${String(options.resolutionSeconds)})`);
+    }
+    if (!(retention >= this.resolutionSeconds && Number.isFinite(retention))) {
+      throw new TelemetryConfigError('dashboard.history.retentionSeconds', `must be finite and at least resolutionSeconds (${this.resolutionSeconds}) (got ${String(options.retentionSeconds)})`);
     }
     this.capacity = Math.ceil(retention / this.resolutionSeconds);
+    if (this.capacity > MAX_HISTORY_SAMPLES) {
+      throw new TelemetryConfigError(
+        'dashboard.history.retentionSeconds',
+        `${retention} s at ${this.resolutionSeconds} s is ${this.capacity} samples, over the ${MAX_HISTORY_SAMPLES} a history holds: shorten the retention or raise resolutionSeconds`,
+      );
+    }
     this.#columns = Object.fromEntries(HISTORY_COLUMNS.map((c) => [c, new Float64Array(this.capacity)])) as Record<HistoryColumn, Float64Array>;
   }
 
@@ -63,6 +82,7 @@ export class MetricsHistory {
     return HISTORY_COLUMNS.length * this.capacity * Float64Array.BYTES_PER_ELEMENT;
   }
 
+  /** Samples held now, at most {@link capacity}. */
   get size(): number {
     return this.#size;
   }
@@ -119,18 +139,4 @@ export class MetricsHistory {
     const index = (this.#next - 1 + this.capacity) % this.capacity;
     return Object.fromEntries(HISTORY_COLUMNS.map((c) => [c, this.#columns[c][index] as number])) as Record<HistoryColumn, number>;
   }
-}
-
-/** The distribution of values recorded between two cumulative histograms. */
-function intervalDistribution(now: HistogramData, before: HistogramData | undefined): Distribution {
-  const d = new Distribution(now.boundaries);
-  for (let i = 0; i < now.counts.length; i++) d.counts[i] = (now.counts[i] ?? 0) - (before?.counts[i] ?? 0);
-  d.count = now.count - (before?.count ?? 0);
-  d.sum = now.sum - (before?.sum ?? 0);
-  // Bucket bounds stand in for the unknown min and max of the interval.
-  const first = d.counts.findIndex((c) => c > 0);
-  const last = d.counts.length - 1 - [...d.counts].reverse().findIndex((c) => c > 0);
-  d.min = first <= 0 ? 0 : (now.boundaries[first - 1] ?? 0);
-  d.max = now.boundaries[last] ?? now.boundaries.at(-1) ?? 0;
-  return d;
 }

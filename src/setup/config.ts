@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlertingOptions } from '../alerting/create-alerting.js';
 import type { ProcessLifecycleOptions } from '../health/process-lifecycle.js';
 import type { HistoryOptions } from '../history/metrics-history.js';
 import { DEFAULT_CARDINALITY_LIMIT } from '../conventions.js';
@@ -55,6 +56,8 @@ export interface StartTelemetryOptions {
     /** Register the memory, event-loop and telemetry-export checks. Default true. */
     readonly builtInChecks?: boolean;
   };
+  /** In-process alerting: rules, notifiers, incident history, governor. Its API is mounted under /api/. */
+  readonly alerting?: AlertingOptions;
   /** Graceful shutdown: drain delay, hook timeout, fatal-error policy, logger. See ProcessLifecycle. */
   readonly lifecycle?: Omit<ProcessLifecycleOptions, 'flush'>;
   /** Environment to read `OTEL_*` from. Defaults to `process.env`; tests pass their own. */

@@ -9,6 +9,8 @@ import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-
 import { SCOPE_NAME } from '../conventions.js';
 import { createTradingTelemetry, type TradingTelemetry } from '../trading-telemetry.js';
 import { VERSION } from '../version.js';
+import { mountAlertingRoutes } from '../alerting/alerting-routes.js';
+import { type Alerting, createAlerting } from '../alerting/create-alerting.js';
 import { eventLoopCheck } from '../health/checks/event-loop-check.js';
 import { exportCheck } from '../health/checks/export-check.js';
 import { memoryCheck } from '../health/checks/memory-check.js';
@@ -38,6 +40,8 @@ export interface TelemetryHandle {
   readonly health: HealthRegistry;
   /** The process lifecycle: `markReady()`, `onShutdown(name, hook)`, `installProcessHandlers()`. */
   readonly lifecycle: ProcessLifecycle;
+  /** Alerting (engine, incidents, governor) when `alerting` was given. */
+  readonly alerting: Alerting | undefined;
   /** The embedded server, or undefined when disabled or `server: false`. */
   readonly server: TelemetryServer | undefined;
   /** Base URL of the embedded server, e.g. `http://127.0.0.1:9464`. */
@@ -87,6 +91,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
       config,
       health: new HealthRegistry(),
       lifecycle: new ProcessLifecycle({ ...options.lifecycle }),
+      alerting: undefined,
       server: undefined,
       url: undefined,
       exportHealth: () => [],
@@ -123,6 +128,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     health.register('telemetry_export', exportCheck(exportHealth), { probes: [] });
   }
 
+  const alerting = options.alerting === undefined ? undefined : await createAlerting(telemetry, options.alerting, selfMeter);
   let server: TelemetryServer | undefined;
   let stream: LiveStream | undefined;
   let sampler: NodeJS.Timeout | undefined;
@@ -133,6 +139,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
       loopCheck?.stop();
       clearInterval(sampler);
       stream?.close();
+      await bounded(async () => alerting?.close(), config.shutdownTimeoutMillis);
       const outcome = await bounded(() => sdk.shutdown(), config.shutdownTimeoutMillis);
       if (outcome !== 'done') {
         otlp?.spans.abandon();
@@ -169,6 +176,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
       mountApiRoutes(server, { telemetry, history, stream: live, health, lifecycle, serviceName: config.serviceName, jaegerUrl: config.dashboard.jaegerUrl });
       mountDashboard(server);
     }
+    if (alerting !== undefined) mountAlertingRoutes(server, alerting);
     try {
       await server.listen();
     } catch (error) {
@@ -182,6 +190,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     config,
     health,
     lifecycle,
+    alerting,
     server,
     url: server?.url(),
     exportHealth,

@@ -1,0 +1,119 @@
+import type { Meter } from '@opentelemetry/api';
+import { Instruments } from '../../conventions.js';
+import { observeInstrument } from '../../metrics/observable.js';
+import type { RuleContext } from '../alert-types.js';
+import { Ewma } from './ewma.js';
+import { SeasonalBaseline, type SeasonalOptions } from './seasonal-baseline.js';
+
+/** A metric the detector watches: how to read it, and which direction is bad. */
+export interface WatchedMetric {
+  readonly name: string;
+  /** The value at this evaluation, or undefined when there is none (no orders in the interval). */
+  readonly read: (context: RuleContext) => number | undefined;
+  /** `high`: only unusually high values are anomalies (latency); `low`: only low ones (fill rate). */
+  readonly direction: 'high' | 'low' | 'both';
+}
+
+/** One anomaly. */
+export interface Detection {
+  readonly metric: string;
+  readonly at: number;
+  readonly value: number;
+  readonly expected: number;
+  readonly z: number;
+  /** The z-score the value had to pass, after adapting to recent volatility. */
+  readonly threshold: number;
+}
+
+/** Options of {@link AnomalyDetector}. */
+export interface AnomalyOptions extends SeasonalOptions {
+  /** The |z| beyond which a value is anomalous in calm conditions. Default 4. */
+  readonly zThreshold?: number;
+  /** How long a detection keeps the metric anomalous, in ms. Default 60000. */
+  readonly holdMillis?: number;
+  readonly meter?: Meter;
+  /** Called with every detection (log it). */
+  readonly onDetection?: (detection: Detection) => void;
+}
+
+/** The trading metrics watched by default. */
+export const DEFAULT_WATCHED: readonly WatchedMetric[] = [
+  { name: 'rejection_rate', direction: 'high', read: (c) => (c.interval.placed >= 5 ? c.interval.rejected / c.interval.placed : undefined) },
+  { name: 'latency_p95', direction: 'high', read: (c) => (Number.isFinite(c.interval.latencyP95) ? c.interval.latencyP95 : undefined) },
+  { name: 'fill_rate', direction: 'low', read: (c) => (c.interval.placed >= 5 ? c.interval.filled / c.interval.placed : undefined) },
+  { name: 'slippage_bps', direction: 'high', read: (c) => c.snapshot.slippage?.meanBps },
+  { name: 'message_rate', direction: 'low', read: (c) => (c.interval.seconds > 0 ? c.interval.messages / c.interval.seconds : undefined) },
+];
+
+/**
+ * Online anomaly detection against learnt baselines: each watched metric has a time-of-day
+ * seasonal baseline (EWMA mean and variance per slot) and is scored as a z-score. The
+ * threshold adapts to volatility: it widens by the ratio of the recent mean |z| to its calm
+ * level (0.8), so a volatile market does not page for ordinary swings. Nothing fires during a
+ * slot's warm-up. Each detection is counted in `trading.alerts.anomalies{metric}`.
+ */
+export class AnomalyDetector {
+  readonly #metrics: readonly WatchedMetric[];
+  readonly #baselines = new Map<string, SeasonalBaseline>();
+  readonly #volatility = new Map<string, Ewma>();
+  readonly #active = new Map<string, Detection>();
+  readonly #counts = new Map<string, number>();
+  readonly #options: AnomalyOptions;
+
+  constructor(metrics: readonly WatchedMetric[] = DEFAULT_WATCHED, options: AnomalyOptions = {}) {
+    this.#metrics = metrics;
+    this.#options = options;
+    for (const m of metrics) {
+      this.#baselines.set(m.name, new SeasonalBaseline(options));
+      this.#volatility.set(m.name, new Ewma(0.05));
+    }
+    if (options.meter !== undefined) {
+      observeInstrument(options.meter, Instruments.anomalies, (result) => {
+        for (const [metric, count] of this.#counts) result.observe(count, { metric });
+      });
+    }
+  }
+
+  /** Scores one evaluation's values; returns the new detections. */
+  observe(context: RuleContext): Detection[] {
+    const detections: Detection[] = [];
+    for (const metric of this.#metrics) {
+      const value = metric.read(context);
+      if (value === undefined || !Number.isFinite(value)) continue;
+      const detection = this.score(metric, value, context.now);
+      if (detection !== undefined) detections.push(detection);
+    }
+    return detections;
+  }
+
+  /** Scores one value of one metric at `at` (epoch ms); the detection, if it is anomalous. */
+  score(metric: WatchedMetric, value: number, at: number): Detection | undefined {
+    const baseline = this.#baselines.get(metric.name);
+    const volatility = this.#volatility.get(metric.name);
+    if (baseline === undefined || volatility === undefined) return undefined;
+    const score = baseline.observe(value, at);
+    if (!score.warm) return undefined;
+    const calm = 0.8; // mean |z| of a normal distribution
+    const threshold = (this.#options.zThreshold ?? 4) * Math.max(1, volatility.count > 10 ? volatility.mean / calm : 1);
+    volatility.update(Math.min(Math.abs(score.z), 10));
+    const bad = metric.direction === 'high' ? score.z > threshold : metric.direction === 'low' ? score.z < -threshold : Math.abs(score.z) > threshold;
+    if (!bad) return undefined;
+    const detection: Detection = { metric: metric.name, at, value, expected: score.expected, z: score.z, threshold };
+    this.#active.set(metric.name, detection);
+    this.#counts.set(metric.name, (this.#counts.get(metric.name) ?? 0) + 1);
+    this.#options.onDetection?.(detection);
+    return detection;
+  }
+
+  /** Detections still within their hold time at `now`. */
+  active(now: number): Detection[] {
+    const hold = this.#options.holdMillis ?? 60_000;
+    for (const [metric, d] of this.#active) if (now - d.at > hold) this.#active.delete(metric);
+    return [...this.#active.values()];
+  }
+
+  /** Detections so far, per metric. */
+  counts(): ReadonlyMap<string, number> {
+    return this.#counts;
+  }
+}
