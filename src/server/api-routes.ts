@@ -1,18 +1,20 @@
-import type { HealthRegistry } from '../health/health-registry.js';
-import type { ProcessLifecycle } from '../health/process-lifecycle.js';
 import type { MetricsHistory } from '../history/metrics-history.js';
-import type { TradingTelemetry } from '../trading-telemetry.js';
+import type { HealthSource, LifecycleSource, RecentOrdersSource, SnapshotSource } from './dashboard-sources.js';
 import { sendJson } from './json.js';
 import type { LiveStream } from './live-stream.js';
 import type { TelemetryServer } from './telemetry-server.js';
 
-/** What the dashboard API reads. */
+/**
+ * What the dashboard API reads. Each source is a small interface, so any implementation plugs
+ * in with one line; startTelemetry passes the facade, its HealthRegistry and ProcessLifecycle.
+ */
 export interface ApiSources {
-  readonly telemetry: TradingTelemetry;
+  /** Snapshots and orders: a `TradingTelemetry` fits. */
+  readonly telemetry: SnapshotSource & { readonly orders: RecentOrdersSource };
   readonly history: MetricsHistory;
   readonly stream: LiveStream;
-  readonly health: HealthRegistry;
-  readonly lifecycle: ProcessLifecycle;
+  readonly health: HealthSource;
+  readonly lifecycle: LifecycleSource;
   /** Shown in the page title and used in trace links. */
   readonly serviceName: string;
   /** Jaeger UI base URL (e.g. http://127.0.0.1:16686): orders link to their trace there when set. */
@@ -45,7 +47,13 @@ export function mountApiRoutes(server: TelemetryServer, sources: ApiSources): vo
     sendJson(res, 200, { orders });
   });
   server.route('/api/orders/*', (req, res) => {
-    const id = decodeURIComponent((req.url ?? '').split('?', 1)[0]?.slice('/api/orders/'.length) ?? '');
+    const raw = (req.url ?? '').split('?', 1)[0]?.slice('/api/orders/'.length) ?? '';
+    let id: string;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      return sendJson(res, 400, { error: `malformed percent-encoding in order id ${raw}` });
+    }
     const order = telemetry.orders.find(id);
     if (order === undefined) sendJson(res, 404, { error: `no open or recent order ${id}` });
     else sendJson(res, 200, order);

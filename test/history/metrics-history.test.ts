@@ -1,6 +1,12 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { HISTORY_COLUMNS, MetricsHistory } from 'trading-telemetry';
+import { HISTORY_COLUMNS, MAX_HISTORY_SAMPLES, MetricsHistory, TelemetryConfigError } from 'trading-telemetry';
 import { metricsHarness } from '../support/metric-collector.js';
+
+// A real, full garbage collection, so the memory test measures what stays rather than what is not collected yet.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 describe('MetricsHistory', () => {
   it('computes per-second rates and per-interval latency percentiles from cumulative snapshots', async () => {
@@ -37,28 +43,44 @@ describe('MetricsHistory', () => {
     await h.shutdown();
   });
 
-  it('stays at its documented bound at maximum retention (1 h at 1 s: 460,800 bytes) and wraps', async () => {
+  it('stays at its documented bound at maximum retention (86,400 samples: 11,059,200 bytes) and wraps', async () => {
     const h = metricsHarness();
-    const history = new MetricsHistory({ retentionSeconds: 3600, resolutionSeconds: 1 });
-    expect(history.bytes).toBe(HISTORY_COLUMNS.length * 3600 * 8);
-    expect(history.bytes).toBe(460_800);
     const snapshot = h.telemetry.snapshot();
     const latency = h.telemetry.orders.latencyHistogram();
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 3600 * 3; i++) history.record({ ...snapshot, timestamp: i * 1000 }, latency);
-    global.gc?.();
-    expect(history.size).toBe(3600);
-    const series = history.series();
-    expect(series.t[0]).toBe(3600 * 2 * 1000);
-    expect(series.t.at(-1)).toBe((3600 * 3 - 1) * 1000);
-    // The samples live in typed arrays allocated up front: recording 10,800 samples adds nothing that stays.
-    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(8 * 1024 * 1024);
+    // Typed-array storage is counted in arrayBuffers, everything else in heapUsed.
+    const used = (): number => {
+      collectGarbage();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const before = used();
+    const history = new MetricsHistory({ retentionSeconds: MAX_HISTORY_SAMPLES, resolutionSeconds: 1 });
+    expect(history.capacity).toBe(MAX_HISTORY_SAMPLES);
+    expect(history.bytes).toBe(HISTORY_COLUMNS.length * MAX_HISTORY_SAMPLES * 8);
+    expect(history.bytes).toBe(11_059_200);
+    const total = Math.round(MAX_HISTORY_SAMPLES * 1.5);
+    for (let i = 0; i < total; i++) history.record({ ...snapshot, timestamp: i * 1000 }, latency);
+    const grown = used() - before;
+    expect(history.size).toBe(MAX_HISTORY_SAMPLES);
+    const series = history.series(total * 1000 - 11_000);
+    expect(series.t).toEqual(Array.from({ length: 10 }, (_, i) => (total - 10 + i) * 1000));
+    // What stays is the preallocated samples plus the last snapshot: under the bound and a little slack.
+    expect(grown).toBeGreaterThan(history.bytes * 0.9);
+    expect(grown).toBeLessThan(history.bytes + 512 * 1024);
     await h.shutdown();
   });
 
-  it('rejects a resolution or retention that cannot work', () => {
-    expect(() => new MetricsHistory({ resolutionSeconds: 0 })).toThrow(RangeError);
-    expect(() => new MetricsHistory({ retentionSeconds: 1, resolutionSeconds: 5 })).toThrow(RangeError);
+  it('keeps 1 h at 1 s (the default) in 460,800 bytes', () => {
+    const history = new MetricsHistory();
+    expect(history.capacity).toBe(3600);
+    expect(history.bytes).toBe(460_800);
+  });
+
+  it('rejects at configuration time a resolution or retention that cannot work, naming the option', () => {
+    expect(() => new MetricsHistory({ resolutionSeconds: 0 })).toThrow(/dashboard\.history\.resolutionSeconds/);
+    expect(() => new MetricsHistory({ resolutionSeconds: Number.NaN })).toThrow(TelemetryConfigError);
+    expect(() => new MetricsHistory({ retentionSeconds: 1, resolutionSeconds: 5 })).toThrow(/dashboard\.history\.retentionSeconds/);
+    expect(() => new MetricsHistory({ retentionSeconds: 7 * 86_400, resolutionSeconds: 1 })).toThrow(/604800 samples, over the 86400/);
+    expect(new MetricsHistory({ retentionSeconds: 7 * 86_400, resolutionSeconds: 7 }).capacity).toBe(MAX_HISTORY_SAMPLES);
   });
 });
