@@ -1,4 +1,6 @@
-import { ConnectionMonitor, createLogger, messageText, startTelemetry, type TelemetryHandle } from 'trading-telemetry';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnomalyDetector, ConnectionMonitor, createLogger, logNotifier, messageText, startTelemetry, type TelemetryHandle, tradingPresets } from 'trading-telemetry';
 import type { ServerMessage } from '../simulated-exchange/protocol.js';
 import { SimulatedExchange } from '../simulated-exchange/simulated-exchange.js';
 import type { BotOptions } from './bot-options.js';
@@ -28,22 +30,39 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
   // 1. Telemetry: metrics, traces, health and lifecycle. OTEL_* variables are honoured.
   const root = createLogger();
   const log = root.child({ component: 'bot' });
+  // Alerting reads the portfolio, created below; the rules only run once the bot is up.
+  const late: { portfolio?: Portfolio } = {};
   const telemetry = await startTelemetry({
     serviceName: process.env.OTEL_SERVICE_NAME ?? 'example-trading-bot',
     serviceVersion: '0.1.0',
     ...(options.port === undefined ? {} : { server: { port: options.port } }),
     lifecycle: { drainDelayMillis: options.drainMillis, hookTimeoutMillis: 3000, logger: log, exit },
+    alerting: {
+      rules: tradingPresets({
+        dailyLossLimit: 25_000,
+        consecutiveLosses: { read: () => late.portfolio?.consecutiveLosses ?? 0, threshold: 8 },
+        disconnectedForSeconds: 5,
+        staleMarketDataSeconds: 5,
+        maxRejectionRate: 0.3,
+        maxLatencyP95Seconds: 2,
+        anomalies: new AnomalyDetector(),
+      }),
+      notifiers: [logNotifier(root.child({ component: 'alerts' }))],
+      incidents: { path: process.env.BOT_INCIDENTS_PATH ?? join(tmpdir(), 'trading-telemetry-example', 'incidents.jsonl') },
+      logger: log,
+    },
   });
-  const { telemetry: t, health, lifecycle } = telemetry;
+  const { telemetry: t, health, lifecycle, alerting } = telemetry;
 
   // 2. The exchange: ours in-process unless --exchange points elsewhere.
   const simulator = options.exchangeUrl === undefined ? new SimulatedExchange({ seed: options.seed }) : undefined;
   const exchangeUrl = options.exchangeUrl ?? `${(await simulator?.start()) ?? ''}/ws`;
 
   // 3. Trading state: portfolio (feeds the P&L and position gauges), strategy, orders.
-  const portfolio = new Portfolio(t, EXCHANGE, 'mean-reversion', 1_000_000);
+  const book = new Portfolio(t, EXCHANGE, 'mean-reversion', 1_000_000);
+  late.portfolio = book;
   const strategy = new MeanReversion({ notionalPerOrder: 5_000, maxPositionNotional: 50_000 });
-  const orders = new OrderManager({ telemetry: t, portfolio, log: root.child({ component: 'orders' }), exchange: EXCHANGE, limits: { maxPositionNotional: 60_000 } });
+  const orders = new OrderManager({ telemetry: t, portfolio: book, log: root.child({ component: 'orders' }), exchange: EXCHANGE, limits: { maxPositionNotional: 60_000 } });
 
   // 4. One WebSocket for market data and order entry, kept alive by the ConnectionMonitor.
   const monitor = new ConnectionMonitor({ marketData: t.marketData, health });
@@ -75,7 +94,7 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
       const message = JSON.parse(messageText(data)) as ServerMessage;
       if (message.type === 'tick') {
         strategy.onTick(message.symbol, message.price, message.bid, message.ask);
-        portfolio.mark(message.symbol, message.price);
+        book.mark(message.symbol, message.price);
       } else {
         orders.onExchangeMessage(message);
       }
@@ -87,12 +106,17 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
   const trading = setInterval(() => {
     const symbol = options.symbols[next++ % options.symbols.length];
     if (symbol === undefined) return;
-    const signal = strategy.signal(symbol, portfolio.position(symbol));
-    if (signal !== undefined) orders.place(signal);
+    const position = book.position(symbol);
+    const signal = strategy.signal(symbol, position);
+    if (signal === undefined) return;
+    // The governor (driven by alerts and anomalies) may throttle or halt new risk.
+    const reducesRisk = (signal.side === 'sell' && position > 0) || (signal.side === 'buy' && position < 0);
+    if (alerting?.governor.allow({ reducesRisk }).allowed === false) return;
+    orders.place(signal);
   }, 1000 / Math.max(options.rate, 0.1));
   const housekeeping = setInterval(() => {
     orders.cancelStale(2000);
-    portfolio.refresh();
+    book.refresh();
   }, 500);
 
   // 6. Graceful shutdown, in this order, after the drain delay.
