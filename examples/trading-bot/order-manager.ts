@@ -57,7 +57,8 @@ export class OrderManager {
       orderType: 'limit',
       strategy: 'mean-reversion',
       quantity: signal.quantity,
-      price: signal.price,
+      // Slippage is measured against the price the strategy saw, not the (aggressive) limit.
+      price: signal.decisionPrice,
       clientOrderId,
     });
     order.run(() => {

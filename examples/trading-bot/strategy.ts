@@ -7,6 +7,8 @@ export interface Signal {
   readonly quantity: number;
   /** Limit price: slightly through the touch, so most orders fill quickly. */
   readonly price: number;
+  /** The mid when the strategy decided: what slippage is measured against. */
+  readonly decisionPrice: number;
 }
 
 interface Stats {
@@ -58,6 +60,6 @@ export class MeanReversion {
     const leaning = (side === 'buy' && position < 0) || (side === 'sell' && position > 0);
     const quantity = (this.#notionalPerOrder / mid) * (leaning ? 1.5 : 1);
     const price = side === 'buy' ? s.ask * 1.0005 : s.bid * 0.9995;
-    return { symbol, side, quantity: Number(quantity.toPrecision(4)), price: Number(price.toFixed(2)) };
+    return { symbol, side, quantity: Number(quantity.toPrecision(4)), price: Number(price.toFixed(2)), decisionPrice: mid };
   }
 }
