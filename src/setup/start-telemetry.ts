@@ -28,6 +28,7 @@ import { BoundedLogRecordProcessor } from './bounded-log-processor.js';
 import { BoundedSpanProcessor } from './bounded-span-processor.js';
 import type { ExportHealth } from './export-stats.js';
 import { type ResolvedConfig, resolveConfig, type StartTelemetryOptions } from './config.js';
+import { observeEventLoopDelay } from './event-loop-metrics.js';
 import { buildResource } from './resource.js';
 
 /** What {@link startTelemetry} returns: the facade plus the lifecycle of everything it started. */
@@ -120,6 +121,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   otlp?.logs.stats.observe(selfMeter);
   const exportHealth = (): ExportHealth[] => (otlp === undefined ? [] : [otlp.spans.stats.health(), otlp.logs.stats.health()]);
 
+  const stopLoopMetrics = config.runtimeMetrics ? observeEventLoopDelay(selfMeter) : undefined;
   const health = new HealthRegistry({ meter: selfMeter });
   const loopCheck = config.builtInChecks ? eventLoopCheck() : undefined;
   if (loopCheck !== undefined) {
@@ -127,6 +129,10 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     health.register('memory', memoryCheck(), { probes: ['readiness'] });
     health.register('telemetry_export', exportCheck(exportHealth), { probes: [] });
   }
+  // Checks also run in the background, so their status gauges are current without a probe.
+  const checker = setInterval(() => void health.run(), 5000);
+  checker.unref();
+  void health.run();
 
   const alerting = options.alerting === undefined ? undefined : await createAlerting(telemetry, options.alerting, selfMeter);
   let server: TelemetryServer | undefined;
@@ -137,6 +143,8 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     stopping ??= (async () => {
       telemetry.close();
       loopCheck?.stop();
+      stopLoopMetrics?.();
+      clearInterval(checker);
       clearInterval(sampler);
       stream?.close();
       await bounded(async () => alerting?.close(), config.shutdownTimeoutMillis);
