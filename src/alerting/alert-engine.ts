@@ -100,6 +100,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       observeInstrument(options.meter, Instruments.alertRuleErrors, (result) => {
         for (const s of this.#states) if (s.errors > 0) result.observe(s.errors, { rule: s.rule.name });
       });
+      for (const rule of options.rules) rule.instrument?.(options.meter);
     }
   }
 

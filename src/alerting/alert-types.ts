@@ -1,3 +1,4 @@
+import type { Meter } from '@opentelemetry/api';
 import type { TelemetrySnapshot } from '../metrics/snapshot.js';
 
 /** How bad an alert is. Critical alerts inhibit warnings of their group and escalate when nobody acknowledges them. */
@@ -47,6 +48,8 @@ export interface AlertRule {
   readonly repeatIntervalMillis?: number;
   /** Send a notification when the alert resolves. Default true. */
   readonly notifyResolved?: boolean;
+  /** Registers the rule's own instruments on the engine's meter (the anomaly rule counts its detections). */
+  readonly instrument?: (meter: Meter) => void;
 }
 
 /** An alert as the API, the dashboard and the notifications show it. */

@@ -116,6 +116,7 @@ export function anomalyRule(detector: AnomalyDetector): AlertRule {
     name: 'anomaly',
     severity: 'warning',
     labels: { group: 'execution', governor: 'throttle' },
+    instrument: (meter) => detector.instrument(meter),
     condition: (context) => {
       detector.observe(context);
       const active = detector.active(context.now);

@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { BEGIN, END, conventionsTable } from '../../scripts/conventions-table.js';
 
 describe('docs/conventions.md', () => {
@@ -12,8 +14,11 @@ describe('docs/conventions.md', () => {
 
 describe('documented Prometheus names', () => {
   it('are exactly what the running exporter serves, with the documented TYPE', async () => {
-    const { startTelemetry, Instruments } = await import('trading-telemetry');
+    const { startTelemetry, Instruments, AnomalyDetector, anomalyRule } = await import('trading-telemetry');
     const { prometheusName } = await import('../../scripts/conventions-table.js');
+    const probe = { name: 'probe', direction: 'high', read: () => undefined } as const;
+    const detector = new AnomalyDetector([probe], { warmupSamples: 3 });
+    const delivered: string[] = [];
     const handle = await startTelemetry({
       serviceName: 'names',
       server: { port: 0 },
@@ -22,6 +27,23 @@ describe('documented Prometheus names', () => {
       cardinalityLimit: 2,
       runtimeMetrics: false,
       env: {},
+      alerting: {
+        rules: [
+          { name: 'always', severity: 'info', condition: () => ({ message: 'on' }) },
+          {
+            name: 'broken',
+            severity: 'info',
+            condition: () => {
+              throw new Error('bad rule');
+            },
+          },
+          anomalyRule(detector),
+        ],
+        notifiers: [{ name: 'memory', send: (n) => void delivered.push(n.text) }],
+        groupWaitMillis: 0,
+        evaluateEveryMillis: 3_600_000,
+        incidents: { path: join(await mkdtemp(join(tmpdir(), 'names-')), 'incidents.jsonl') },
+      },
     });
     try {
       const t = handle.telemetry;
@@ -44,6 +66,9 @@ describe('documented Prometheus names', () => {
       t.marketData.setConnected('x', true);
       t.orders.for({ exchange: 'bad label', symbol: 'x', side: 'buy' }).placed();
       t.orders.track({ exchange: 'x', symbol: 'BTC-USD', side: 'buy', quantity: 1 }).filled(); // out of order: a lifecycle error
+      for (const value of [1, 1.1, 0.9, 1, 1.05, 50]) detector.score(probe, value, Date.now()); // the last is an anomaly
+      handle.alerting?.engine.evaluate(); // fires 'always' (a notification), errors 'broken'
+      await vi.waitFor(() => expect(delivered.length).toBeGreaterThan(0));
       const text = await (await fetch(`${handle.url}/metrics`)).text();
       for (const convention of Object.values(Instruments)) {
         expect(text, convention.name).toContain(`# TYPE ${prometheusName(convention)} ${convention.kind}\n`);

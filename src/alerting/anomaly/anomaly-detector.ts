@@ -50,7 +50,8 @@ export const DEFAULT_WATCHED: readonly WatchedMetric[] = [
  * seasonal baseline (EWMA mean and variance per slot) and is scored as a z-score. The
  * threshold adapts to volatility: it widens by the ratio of the recent mean |z| to its calm
  * level (0.8), so a volatile market does not page for ordinary swings. Nothing fires during a
- * slot's warm-up. Each detection is counted in `trading.alerts.anomalies{metric}`.
+ * slot's warm-up. Each detection is counted in `trading.alerts.anomalies{metric}` once the
+ * detector has a meter (its `meter` option, or the alert engine's when it runs the anomaly rule).
  */
 export class AnomalyDetector {
   readonly #metrics: readonly WatchedMetric[];
@@ -59,6 +60,7 @@ export class AnomalyDetector {
   readonly #active = new Map<string, Detection>();
   readonly #counts = new Map<string, number>();
   readonly #options: AnomalyOptions;
+  #instrumented = false;
 
   constructor(metrics: readonly WatchedMetric[] = DEFAULT_WATCHED, options: AnomalyOptions = {}) {
     this.#metrics = metrics;
@@ -67,11 +69,19 @@ export class AnomalyDetector {
       this.#baselines.set(m.name, new SeasonalBaseline(options));
       this.#volatility.set(m.name, new Ewma(0.05));
     }
-    if (options.meter !== undefined) {
-      observeInstrument(options.meter, Instruments.anomalies, (result) => {
-        for (const [metric, count] of this.#counts) result.observe(count, { metric });
-      });
-    }
+    if (options.meter !== undefined) this.instrument(options.meter);
+  }
+
+  /**
+   * Counts detections in `trading.alerts.anomalies{metric}` on `meter`. The alert engine calls
+   * it for the anomaly rule; only the first call registers the counter.
+   */
+  instrument(meter: Meter): void {
+    if (this.#instrumented) return;
+    this.#instrumented = true;
+    observeInstrument(meter, Instruments.anomalies, (result) => {
+      for (const [metric, count] of this.#counts) result.observe(count, { metric });
+    });
   }
 
   /** Scores one evaluation's values; returns the new detections. */
