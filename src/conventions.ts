@@ -327,6 +327,20 @@ export const Instruments = {
     description: 'Order lifecycle calls that did not fit (finished twice, unknown order, out of order, timed out, ...).',
     attributes: ['reason'],
   }),
+  telemetryOffered: instrument({
+    name: 'trading.telemetry.export.offered',
+    kind: 'counter',
+    unit: '{item}',
+    description: 'Telemetry items (spans, log records) handed to the export pipeline; offered = exported + dropped + queued.',
+    attributes: ['signal'],
+  }),
+  telemetryExported: instrument({
+    name: 'trading.telemetry.exported',
+    kind: 'counter',
+    unit: '{item}',
+    description: 'Telemetry items (spans, log records) the collector accepted.',
+    attributes: ['signal'],
+  }),
   telemetryDropped: instrument({
     name: 'trading.telemetry.dropped',
     kind: 'counter',
@@ -338,7 +352,7 @@ export const Instruments = {
     name: 'trading.telemetry.export.queue_size',
     kind: 'gauge',
     unit: '{item}',
-    description: 'Items waiting in the export queue.',
+    description: 'Items the export pipeline holds: waiting in the queue or in the batch being exported.',
     attributes: ['signal'],
   }),
   exportConsecutiveFailures: instrument({

@@ -39,6 +39,7 @@ export class BoundedExportQueue<T> {
   readonly #clock: () => number;
   #queue: T[] = [];
   #inFlight: Promise<void> | undefined;
+  #inFlightItems = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -46,11 +47,13 @@ export class BoundedExportQueue<T> {
     this.#exporter = exporter;
     this.#options = options;
     this.#clock = options.clock ?? Date.now;
-    this.stats = new ExportStats(signal, () => this.#queue.length);
+    // Held = waiting plus the batch being exported: what the pipeline keeps in memory.
+    this.stats = new ExportStats(signal, () => this.#queue.length + this.#inFlightItems);
   }
 
   /** Queues `item` for export, or counts it as dropped. O(1), never throws, never waits. */
   offer(item: T): void {
+    this.stats.offered++;
     if (this.#closed) {
       this.stats.drop('shutdown', 1);
       return;
@@ -106,8 +109,10 @@ export class BoundedExportQueue<T> {
   #exportBatch(): Promise<void> {
     const batch = this.#queue.splice(0, this.#options.maxBatchSize);
     if (batch.length === 0) return Promise.resolve();
+    this.#inFlightItems = batch.length;
     const done = this.#send(batch).finally(() => {
       this.#inFlight = undefined;
+      this.#inFlightItems = 0;
     });
     this.#inFlight = done;
     return done;
@@ -125,7 +130,9 @@ export class BoundedExportQueue<T> {
         } else if (outcome.code === ExportResultCode.SUCCESS) {
           this.stats.succeeded(batch.length, this.#clock());
         } else {
-          this.stats.failed('export_failed', batch.length, outcome.error?.message ?? 'export failed');
+          // The exporter's own deadline (its HTTP request timed out) is a timeout too, not a refusal.
+          const message = outcome.error?.message ?? 'export failed';
+          this.stats.failed(/timed? ?out/i.test(message) ? 'export_timeout' : 'export_failed', batch.length, message);
         }
         resolve();
       };

@@ -36,9 +36,9 @@ export interface StartTelemetryOptions {
     readonly endpoint?: string;
     /** Full traces URL; wins over `endpoint`. */
     readonly tracesEndpoint?: string;
-    /** Most spans held while the collector is slow or down; the rest are dropped and counted. Default 2048. */
+    /** Most spans held while the collector is slow or down; the rest are dropped and counted. Default `OTEL_BSP_MAX_QUEUE_SIZE`, else 2048. */
     readonly maxQueueSize?: number;
-    /** Time one export may take, in ms. Default 10000. */
+    /** Time one export may take, in ms. Default `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10000. */
     readonly timeoutMillis?: number;
   };
   /** Event-loop delay, heap and GC metrics. Default true. */
@@ -197,8 +197,10 @@ export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConf
         : {
             tracesUrl,
             logsUrl: logsUrl ?? tracesUrl.replace(/\/v1\/traces$/, '/v1/logs'),
-            maxQueueSize: parse('otlp.maxQueueSize', positiveInt, options.otlp?.maxQueueSize ?? 2048),
-            timeoutMillis: parse('otlp.timeoutMillis', positiveInt, options.otlp?.timeoutMillis ?? 10_000),
+            maxQueueSize:
+              optional('otlp.maxQueueSize', positiveInt, options.otlp?.maxQueueSize) ?? optional('OTEL_BSP_MAX_QUEUE_SIZE', positiveInt, env.OTEL_BSP_MAX_QUEUE_SIZE) ?? 2048,
+            timeoutMillis:
+              optional('otlp.timeoutMillis', positiveInt, options.otlp?.timeoutMillis) ?? optional('OTEL_EXPORTER_OTLP_TIMEOUT', positiveInt, env.OTEL_EXPORTER_OTLP_TIMEOUT) ?? 10_000,
           },
     runtimeMetrics: options.runtimeMetrics ?? true,
     cardinalityLimit: parse('cardinalityLimit', positiveInt, options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT),

@@ -8,7 +8,10 @@ export type Signal = 'traces' | 'logs';
 /** The health of one signal's export pipeline, as health checks and the dashboard read it. */
 export interface ExportHealth {
   readonly signal: Signal;
+  /** Items held: waiting, or in the batch being exported (at most maxQueueSize + one batch). */
   readonly queued: number;
+  /** Items handed to the pipeline so far: exported + dropped + queued. */
+  readonly offered: number;
   readonly exported: number;
   readonly dropped: Readonly<Record<DropReason, number>>;
   readonly consecutiveFailures: number;
@@ -19,11 +22,13 @@ export interface ExportHealth {
 
 /**
  * Exact accounting of one export pipeline: every item offered ends up exported, dropped with
- * a reason, or still queued. Exported as `trading.telemetry.dropped{signal,reason}`,
+ * a reason, or still queued. Exported as `trading.telemetry.export.offered{signal}`,
+ * `trading.telemetry.exported{signal}`, `trading.telemetry.dropped{signal,reason}`,
  * `trading.telemetry.export.queue_size{signal}` and `…consecutive_failures{signal}`.
  */
 export class ExportStats {
   readonly signal: Signal;
+  offered = 0;
   exported = 0;
   consecutiveFailures = 0;
   lastSuccessAt: number | null = null;
@@ -56,6 +61,7 @@ export class ExportStats {
     return {
       signal: this.signal,
       queued: this.#queued(),
+      offered: this.offered,
       exported: this.exported,
       dropped: { ...this.dropped },
       consecutiveFailures: this.consecutiveFailures,
@@ -67,6 +73,8 @@ export class ExportStats {
   /** Registers the observable instruments that export these numbers. */
   observe(meter: Meter): void {
     const signal = this.signal;
+    observeInstrument(meter, Instruments.telemetryOffered, (result) => result.observe(this.offered, { signal }));
+    observeInstrument(meter, Instruments.telemetryExported, (result) => result.observe(this.exported, { signal }));
     observeInstrument(meter, Instruments.telemetryDropped, (result) => {
       for (const [reason, count] of Object.entries(this.dropped)) result.observe(count, { signal, reason });
     });

@@ -29,6 +29,7 @@ import { BoundedSpanProcessor } from './bounded-span-processor.js';
 import type { ExportHealth } from './export-stats.js';
 import { type ResolvedConfig, resolveConfig, type StartTelemetryOptions } from './config.js';
 import { observeEventLoopDelay } from './event-loop-metrics.js';
+import { observeProcessMemory } from './process-memory-metrics.js';
 import { buildResource } from './resource.js';
 
 /** What {@link startTelemetry} returns: the facade plus the lifecycle of everything it started. */
@@ -122,6 +123,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   const exportHealth = (): ExportHealth[] => (otlp === undefined ? [] : [otlp.spans.stats.health(), otlp.logs.stats.health()]);
 
   const stopLoopMetrics = config.runtimeMetrics ? observeEventLoopDelay(selfMeter) : undefined;
+  if (config.runtimeMetrics) observeProcessMemory(selfMeter);
   const health = new HealthRegistry({ meter: selfMeter });
   const loopCheck = config.builtInChecks ? eventLoopCheck() : undefined;
   if (loopCheck !== undefined) {

@@ -60,7 +60,7 @@ describe('built-in health checks', () => {
   });
 
   it('telemetry export: degraded from the first failure, unhealthy from five in a row', async () => {
-    const health = { signal: 'traces' as const, queued: 3, exported: 10, dropped: { queue_full: 2, export_failed: 1, export_timeout: 0, shutdown: 0 }, lastSuccessAt: 1, lastError: 'ECONNREFUSED' };
+    const health = { signal: 'traces' as const, queued: 3, offered: 26, exported: 10, dropped: { queue_full: 2, export_failed: 1, export_timeout: 0, shutdown: 0 }, lastSuccessAt: 1, lastError: 'ECONNREFUSED' };
     expect(await exportCheck(() => [{ ...health, consecutiveFailures: 0 }])()).toMatchObject({ status: 'healthy' });
     expect(await exportCheck(() => [{ ...health, consecutiveFailures: 1 }])()).toMatchObject({ status: 'degraded' });
     expect(await exportCheck(() => [{ ...health, consecutiveFailures: 5 }])()).toEqual({

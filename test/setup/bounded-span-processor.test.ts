@@ -48,6 +48,7 @@ describe('BoundedSpanProcessor', () => {
     expect(stats.dropped.queue_full).toBeGreaterThan(0);
     expect(stats.health().queued).toBeLessThanOrEqual(50);
     expect(settledTotal()).toBe(300);
+    expect(stats.offered).toBe(300);
     expect(stats.consecutiveFailures).toBeGreaterThan(0);
 
     // 2. A collector that answers 503, then one that hangs: still bounded and exact.
@@ -59,6 +60,7 @@ describe('BoundedSpanProcessor', () => {
     emit(40);
     await until(() => stats.dropped.export_failed + stats.dropped.export_timeout >= 300 + 100 + 40 - stats.dropped.queue_full, 'hung exports to time out');
     expect(settledTotal()).toBe(440);
+    expect(stats.offered).toBe(440);
     expect(stats.exported).toBe(0);
 
     // 3. The collector is healthy again: export resumes by itself, and what it received is exactly what we counted.
@@ -68,6 +70,7 @@ describe('BoundedSpanProcessor', () => {
     expect(receiver.spans).toHaveLength(60);
     expect(stats.consecutiveFailures).toBe(0);
     expect(settledTotal()).toBe(500);
+    expect(stats.offered).toBe(500);
     await provider.shutdown();
   }, 60_000);
 

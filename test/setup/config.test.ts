@@ -31,6 +31,8 @@ describe('resolveConfig', () => {
     ['OTEL_TRACES_SAMPLER', { OTEL_TRACES_SAMPLER: 'sometimes' }],
     ['OTEL_TRACES_SAMPLER_ARG', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }],
     ['OTEL_SDK_DISABLED', { OTEL_SDK_DISABLED: 'yes' }],
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TIMEOUT: '-5' }],
+    ['OTEL_BSP_MAX_QUEUE_SIZE', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_BSP_MAX_QUEUE_SIZE: 'lots' }],
     ['OTEL_RESOURCE_ATTRIBUTES', { OTEL_RESOURCE_ATTRIBUTES: 'novalue' }],
   ])('fails fast on a bad %s, naming it', (variable, env) => {
     expect(() => resolveConfig({ serviceName: 's', env })).toThrow(new RegExp(`^${variable}: `));
@@ -54,6 +56,13 @@ describe('resolveConfig', () => {
     const fromCode = resolveConfig({ serviceName: 's', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318' }, otlp: { endpoint: 'http://c:4318' } });
     expect(fromCode.otlp?.tracesUrl).toBe('http://c:4318/v1/traces');
     expect(resolveConfig({ serviceName: 's', env: {} }).otlp).toBeUndefined();
+  });
+
+  it('reads the OTLP timeout and queue size from OTEL_EXPORTER_OTLP_TIMEOUT and OTEL_BSP_MAX_QUEUE_SIZE; options win', () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TIMEOUT: '1500', OTEL_BSP_MAX_QUEUE_SIZE: '100' };
+    expect(resolveConfig({ serviceName: 's', env }).otlp).toMatchObject({ timeoutMillis: 1500, maxQueueSize: 100 });
+    expect(resolveConfig({ serviceName: 's', env, otlp: { timeoutMillis: 700, maxQueueSize: 5 } }).otlp).toMatchObject({ timeoutMillis: 700, maxQueueSize: 5 });
+    expect(resolveConfig({ serviceName: 's', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318' } }).otlp).toMatchObject({ timeoutMillis: 10_000, maxQueueSize: 2048 });
   });
 
   it('reads OTEL_SDK_DISABLED case-insensitively; the option wins', () => {

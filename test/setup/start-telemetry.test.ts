@@ -38,6 +38,7 @@ describe('startTelemetry', () => {
     expect(text).toContain('trading_pnl_realized{');
     expect(text).toContain('trading_telemetry_rejected_measurements_total{instrument="trading.orders",reason="invalid_label"');
     expect(text).toMatch(/^v8js_memory_heap_used/m); // runtime metrics
+    expect(text).toMatch(/^process_memory_usage\{[^}]*\} [1-9]\d{6,}/m); // resident memory, bytes
     expect(text).toMatch(/target_info\{[^}]*service_name="bot-under-test"/);
     expect(text).toMatch(/target_info\{[^}]*service_version="1\.2\.3"/);
     expect(text).toMatch(/target_info\{[^}]*service_instance_id="[0-9a-f-]{36}"/);
