@@ -2,7 +2,7 @@ import { metrics, type MeterProvider, trace, type TracerProvider } from '@opente
 import { DEFAULT_CARDINALITY_LIMIT, SCOPE_NAME } from './conventions.js';
 import { TelemetryConfigError } from './errors.js';
 import type { BoundOrderMetrics, OrderTotals } from './metrics/bound-order-metrics.js';
-import type { HistogramData } from './metrics/histogram-data.js';
+import { type HistogramData, histogramData } from './metrics/histogram-data.js';
 import type { FamilyContext } from './metrics/instrument-families.js';
 import { type Clock, MarketDataMetrics } from './metrics/market-data-metrics.js';
 import { MeasurementGuard } from './metrics/measurement-guard.js';
@@ -64,6 +64,11 @@ export interface OrdersTelemetry {
   totals(): OrderTotals;
   /** Cumulative order durations (creation to terminal status) as histogram data, in seconds. */
   latencyHistogram(): HistogramData;
+  /**
+   * Cumulative exchange round trips (order sent → acknowledged) as histogram data, in seconds:
+   * the latency the exchange and the network add, free of how long an order rests in the book.
+   */
+  ackLatencyHistogram(): HistogramData;
 }
 
 
@@ -115,10 +120,8 @@ export function createTradingTelemetry(options: TradingTelemetryOptions = {}): T
     find: (correlationId) => tracker.find(correlationId),
     stageReport: () => tracker.stageReport(),
     totals: () => orderMetrics.totals(),
-    latencyHistogram: () => {
-      const d = orderMetrics.orderDurations();
-      return { boundaries: d.boundaries, counts: [...d.counts], count: d.count, sum: d.sum };
-    },
+    latencyHistogram: () => histogramData(orderMetrics.orderDurations()),
+    ackLatencyHistogram: () => histogramData(orderMetrics.stageDurations('acknowledged')),
   };
   const portfolio = new PortfolioMetrics(ctx);
   const marketData = new MarketDataMetrics(ctx, clock);

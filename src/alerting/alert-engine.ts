@@ -10,7 +10,7 @@ import type { IncidentKind, IncidentLog } from './incident-log.js';
 import type { NotificationDispatcher } from './notification-dispatcher.js';
 import { Silences } from './silences.js';
 
-/** What the engine reads each evaluation: the facade's snapshot and cumulative latency. */
+/** What the engine reads each evaluation: the facade's snapshot and a cumulative latency histogram (createAlerting passes the acknowledgement latency). */
 export interface EngineSource {
   snapshot(): TelemetrySnapshot;
   latency(): HistogramData;

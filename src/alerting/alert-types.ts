@@ -18,7 +18,7 @@ export interface RuleContext {
     readonly filled: number;
     readonly rejected: number;
     readonly messages: number;
-    /** p95 order latency of the orders finished in the interval, seconds; NaN when none. */
+    /** p95 exchange round trip (order sent → acknowledged) of the orders acknowledged in the interval, seconds; NaN when none. */
     readonly latencyP95: number;
   };
 }

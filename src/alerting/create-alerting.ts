@@ -50,7 +50,7 @@ export async function createAlerting(telemetry: TradingTelemetry, options: Alert
   });
   const engine = new AlertEngine({
     rules: options.rules,
-    source: { snapshot: () => telemetry.snapshot(), latency: () => telemetry.orders.latencyHistogram() },
+    source: { snapshot: () => telemetry.snapshot(), latency: () => telemetry.orders.ackLatencyHistogram() },
     dispatcher,
     incidents,
     ...(options.escalation === undefined ? {} : { escalation: options.escalation }),

@@ -95,7 +95,7 @@ export function rejectionRateSpike(options: { readonly maxRate?: number; readonl
   };
 }
 
-/** Latency spike (warning, throttles): p95 order latency of the interval above `p95Seconds`. */
+/** Latency spike (warning, throttles): p95 exchange round trip (sent → acknowledged) of the interval above `p95Seconds`. */
 export function latencySpike(options: { readonly p95Seconds?: number; readonly forSeconds?: number } = {}): AlertRule {
   const limit = options.p95Seconds ?? 1;
   return {
@@ -105,8 +105,35 @@ export function latencySpike(options: { readonly p95Seconds?: number; readonly f
     forMillis: (options.forSeconds ?? 0) * 1000,
     condition: ({ interval }) =>
       Number.isFinite(interval.latencyP95) && interval.latencyP95 > limit
-        ? { message: `order latency p95 ${(interval.latencyP95 * 1000).toFixed(0)} ms (limit ${(limit * 1000).toFixed(0)} ms)`, value: interval.latencyP95 }
+        ? { message: `order acknowledgement latency p95 ${(interval.latencyP95 * 1000).toFixed(0)} ms (limit ${(limit * 1000).toFixed(0)} ms)`, value: interval.latencyP95 }
         : undefined,
+  };
+}
+
+/**
+ * Fills stopped (critical, halts): at least `minOrders` placed over the last `windowSeconds`
+ * and not one filled: a frozen matching engine or a broken fill feed. Deterministic where the
+ * anomaly detector's fill-rate check needs enough orders in every interval.
+ */
+export function fillsStopped(options: { readonly windowSeconds?: number; readonly minOrders?: number } = {}): AlertRule {
+  const windowSeconds = options.windowSeconds ?? 30;
+  const minOrders = options.minOrders ?? 5;
+  const intervals: { at: number; placed: number; filled: number }[] = [];
+  return {
+    name: 'fills_stopped',
+    severity: 'critical',
+    labels: { group: 'execution', governor: 'halt' },
+    condition: ({ now, interval }) => {
+      intervals.push({ at: now, placed: interval.placed, filled: interval.filled });
+      while ((intervals[0]?.at ?? now) <= now - windowSeconds * 1000) intervals.shift();
+      let placed = 0;
+      let filled = 0;
+      for (const i of intervals) {
+        placed += i.placed;
+        filled += i.filled;
+      }
+      return placed >= minOrders && filled === 0 ? { message: `${placed} orders placed in the last ${windowSeconds} s and none filled`, value: placed } : undefined;
+    },
   };
 }
 
@@ -136,6 +163,8 @@ export interface PresetOptions {
   readonly staleMarketDataSeconds?: number;
   readonly maxRejectionRate?: number;
   readonly maxLatencyP95Seconds?: number;
+  /** Window of the fills_stopped rule, seconds. Default 30. */
+  readonly fillsStoppedSeconds?: number;
   readonly anomalies?: AnomalyDetector;
 }
 
@@ -147,6 +176,7 @@ export function tradingPresets(options: PresetOptions = {}): AlertRule[] {
     staleMarketData({ seconds: options.staleMarketDataSeconds ?? 10 }),
     rejectionRateSpike({ maxRate: options.maxRejectionRate ?? 0.2 }),
     latencySpike({ p95Seconds: options.maxLatencyP95Seconds ?? 1 }),
+    fillsStopped({ windowSeconds: options.fillsStoppedSeconds ?? 30 }),
   ];
   if (options.consecutiveLosses !== undefined) rules.push(consecutiveLosses(options.consecutiveLosses.read, { threshold: options.consecutiveLosses.threshold ?? 5 }));
   if (options.maxAbsPosition !== undefined) rules.push(positionTooLarge({ maxAbsSize: options.maxAbsPosition }));

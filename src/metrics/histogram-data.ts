@@ -8,6 +8,11 @@ export interface HistogramData {
   readonly sum: number;
 }
 
+/** A snapshot of `d` as plain data (its counts copied, so later records do not change it). */
+export function histogramData(d: Distribution): HistogramData {
+  return { boundaries: d.boundaries, counts: [...d.counts], count: d.count, sum: d.sum };
+}
+
 /** The distribution of values recorded between two cumulative histograms. */
 export function intervalDistribution(now: HistogramData, before: HistogramData | undefined): Distribution {
   const d = new Distribution(now.boundaries);

@@ -45,7 +45,7 @@ describe('trading presets and the alerting API, through startTelemetry', () => {
     alerting.engine.evaluate();
     await alerting.dispatcher.idle();
     const firing = alerting.engine.alerts().filter((a) => a.state === 'firing').map((a) => a.rule).sort();
-    expect(firing).toEqual(['consecutive_losses', 'daily_loss_limit', 'exchange_disconnected', 'position_too_large', 'rejection_rate_spike']);
+    expect(firing).toEqual(['consecutive_losses', 'daily_loss_limit', 'exchange_disconnected', 'fills_stopped', 'position_too_large', 'rejection_rate_spike']);
     expect(alerting.governor.state).toBe('halted');
     expect(alerting.governor.allow().allowed).toBe(false);
 

@@ -39,7 +39,7 @@ describe('documented Prometheus names', () => {
           },
           anomalyRule(detector),
         ],
-        notifiers: [{ name: 'memory', send: (n) => void delivered.push(n.text) }],
+        notifiers: [{ name: 'memory', send: (n) => Promise.resolve(void delivered.push(n.text)) }],
         groupWaitMillis: 0,
         evaluateEveryMillis: 3_600_000,
         incidents: { path: join(await mkdtemp(join(tmpdir(), 'names-')), 'incidents.jsonl') },
