@@ -59,3 +59,12 @@ export { type TelegramOptions, telegramNotifier } from './alerting/notifiers/tel
 export { webhookNotifier } from './alerting/notifiers/webhook-notifier.js';
 export * from './alerting/presets.js';
 export { type Silence, Silences } from './alerting/silences.js';
+export { mountChaosRoutes } from './chaos/chaos-routes.js';
+export { type CollectorCounts, type CollectorMode, FaultyCollector } from './chaos/faulty-collector.js';
+export { type ChaosReport, runChaos, type RunChaosOptions, selectScenarios } from './chaos/run-chaos.js';
+export type { FailedExpectation, ScenarioResult } from './chaos/chaos-runner.js';
+export type { ChaosExpectations, ChaosProfile, ChaosScenario, ChaosTargets } from './chaos/scenario.js';
+export { SCENARIOS } from './chaos/scenarios.js';
+export { type BotCommand, EXAMPLE_BOT } from './chaos/bot-under-test.js';
+export { reliabilityMarkdown } from './chaos/reliability-report.js';
+export { holdHeap, megabytesToHeapShare, repeatStalls, type RunningFault, stallEventLoop } from './chaos/process-faults.js';

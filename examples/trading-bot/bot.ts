@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnomalyDetector, ConnectionMonitor, createLogger, logNotifier, messageText, startTelemetry, type TelemetryHandle, tradingPresets } from 'trading-telemetry';
+import { AnomalyDetector, ConnectionMonitor, createLogger, logNotifier, messageText, mountChaosRoutes, startTelemetry, type TelemetryHandle, tradingPresets } from 'trading-telemetry';
 import type { ServerMessage } from '../simulated-exchange/protocol.js';
 import { SimulatedExchange } from '../simulated-exchange/simulated-exchange.js';
 import type { BotOptions } from './bot-options.js';
@@ -44,8 +44,9 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
         disconnectedForSeconds: 5,
         staleMarketDataSeconds: 5,
         maxRejectionRate: 0.3,
-        maxLatencyP95Seconds: 2,
-        anomalies: new AnomalyDetector(),
+        maxLatencyP95Seconds: 1,
+        fillsStoppedSeconds: 5,
+        anomalies: new AnomalyDetector(undefined, { holdMillis: 10_000 }),
       }),
       notifiers: [logNotifier(root.child({ component: 'alerts' }))],
       incidents: { path: process.env.BOT_INCIDENTS_PATH ?? join(tmpdir(), 'trading-telemetry-example', 'incidents.jsonl') },
@@ -53,6 +54,8 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
     },
   });
   const { telemetry: t, health, lifecycle, alerting } = telemetry;
+  // Chaos drills (`npm run chaos`) stall the loop or fill the heap through /chaos/*; off unless asked for.
+  const endChaos = process.env.TRADING_TELEMETRY_CHAOS === '1' && telemetry.server !== undefined ? mountChaosRoutes(telemetry.server) : undefined;
 
   // 2. The exchange: ours in-process unless --exchange points elsewhere.
   const simulator = options.exchangeUrl === undefined ? new SimulatedExchange({ seed: options.seed }) : undefined;
@@ -65,7 +68,8 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
   const orders = new OrderManager({ telemetry: t, portfolio: book, log: root.child({ component: 'orders' }), exchange: EXCHANGE, limits: { maxPositionNotional: 60_000 } });
 
   // 4. One WebSocket for market data and order entry, kept alive by the ConnectionMonitor.
-  const monitor = new ConnectionMonitor({ marketData: t.marketData, health });
+  // Health agrees with the alert: degraded after 3 s without data, as stale_market_data fires at 5 s.
+  const monitor = new ConnectionMonitor({ marketData: t.marketData, health, staleness: { degradedAfterSeconds: 3, unhealthyAfterSeconds: 15 } });
   monitor.on('state', (exchange, state, previous) => {
     log.info({ exchange, state, previous }, 'exchange connection');
     if (state === 'connecting' && previous !== 'connecting') {
@@ -120,6 +124,7 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
   }, 500);
 
   // 6. Graceful shutdown, in this order, after the drain delay.
+  if (endChaos !== undefined) lifecycle.onShutdown('end chaos faults', endChaos);
   lifecycle.onShutdown('stop trading', () => {
     clearInterval(trading);
     clearInterval(housekeeping);

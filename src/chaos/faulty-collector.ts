@@ -10,24 +10,29 @@ export type CollectorMode = 'ok' | 'down' | 'hang' | 'unavailable' | 'throttled'
 /** Counts of what reached the collector. */
 export interface CollectorCounts {
   readonly requests: number;
-  /** Spans accepted in `ok` mode (decoded from OTLP/JSON; protobuf requests count as 0 spans). */
+  /** Distinct spans accepted in `ok` mode (decoded from OTLP/JSON; protobuf requests count as 0 spans). */
   readonly spansAccepted: number;
+  /** Distinct spans that arrived while failing (503, 429 or hung) and were never accepted later: lost on the way. */
+  readonly spansRefused: number;
   readonly refusedRequests: number;
 }
 
 interface OtlpJsonTraces {
-  resourceSpans?: { scopeSpans?: { spans?: unknown[] }[] }[];
+  resourceSpans?: { scopeSpans?: { spans?: { traceId?: string; spanId?: string }[] }[] }[];
 }
 
-function countSpans(body: Buffer, contentType: string | undefined): number {
-  if (contentType?.includes('json') !== true) return 0;
+/** Trace-and-span ids of the spans in an OTLP/JSON traces request; none for other encodings. */
+function spanIds(body: Buffer, contentType: string | undefined): string[] {
+  if (contentType?.includes('json') !== true) return [];
   try {
     const request = JSON.parse(body.toString('utf8')) as OtlpJsonTraces;
-    let spans = 0;
-    for (const resource of request.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
-    return spans;
+    const ids: string[] = [];
+    for (const resource of request.resourceSpans ?? []) {
+      for (const scope of resource.scopeSpans ?? []) for (const span of scope.spans ?? []) ids.push(`${span.traceId ?? ''}/${span.spanId ?? ''}`);
+    }
+    return ids;
   } catch {
-    return 0;
+    return [];
   }
 }
 
@@ -41,7 +46,8 @@ export class FaultyCollector {
   #server: Server | undefined;
   #port: number;
   #requests = 0;
-  #spansAccepted = 0;
+  readonly #accepted = new Set<string>();
+  readonly #failed = new Set<string>();
   #refused = 0;
   readonly #hanging = new Set<ServerResponse>();
 
@@ -68,7 +74,9 @@ export class FaultyCollector {
   }
 
   counts(): CollectorCounts {
-    return { requests: this.#requests, spansAccepted: this.#spansAccepted, refusedRequests: this.#refused };
+    let lost = 0;
+    for (const id of this.#failed) if (!this.#accepted.has(id)) lost++;
+    return { requests: this.#requests, spansAccepted: this.#accepted.size, spansRefused: lost, refusedRequests: this.#refused };
   }
 
   /** Switches the failure mode. Leaving `hang` releases held requests with a 503. */
@@ -91,9 +99,10 @@ export class FaultyCollector {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       this.#requests++;
+      const ids = req.url === '/v1/traces' ? spanIds(Buffer.concat(chunks), req.headers['content-type']) : [];
+      for (const id of ids) (this.#mode === 'ok' ? this.#accepted : this.#failed).add(id);
       switch (this.#mode) {
         case 'ok':
-          this.#spansAccepted += req.url === '/v1/traces' ? countSpans(Buffer.concat(chunks), req.headers['content-type']) : 0;
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
           return;
         case 'hang':

@@ -1,3 +1,6 @@
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /**
  * Faults injected into the process itself: the event loop stalls and memory pressure a
  * trading bot meets in production (a synchronous parse of a huge payload, a GC storm, a
@@ -32,17 +35,38 @@ export function repeatStalls(stallMillis: number, everyMillis: number): RunningF
   };
 }
 
+/** 1 MiB of V8 heap: a packed array of small integers, 8 bytes each. */
+const ELEMENTS_PER_MIB = (1024 * 1024) / 8;
+
 /**
- * Holds `megabytes` of touched (so really resident) memory until stopped, allocated in 1 MiB
- * chunks on the heap's external memory, as a leak or a large cache would.
+ * Holds `megabytes` of live V8 heap (so resident, and counted against the heap limit the memory
+ * health check watches) until stopped, as a leak or an unbounded cache would. `stop` drops it
+ * and, when the process can (`--expose-gc`, or V8's flag set at run time), collects it at once
+ * so recovery is measured rather than the garbage collector's schedule.
  */
-export function holdMemory(megabytes: number): RunningFault & { readonly bytes: number } {
-  let chunks: Buffer[] = [];
-  for (let i = 0; i < megabytes; i++) chunks.push(Buffer.alloc(1024 * 1024, i % 251));
+export function holdHeap(megabytes: number): RunningFault & { readonly bytes: number } {
+  let chunks: number[][] = [];
+  for (let i = 0; i < megabytes; i++) chunks.push(new Array<number>(ELEMENTS_PER_MIB).fill(i % 251));
   return {
     bytes: megabytes * 1024 * 1024,
     stop: () => {
       chunks = [];
+      collectGarbage();
     },
   };
+}
+
+/**
+ * How many MiB {@link holdHeap} must hold to bring heap use to `share` of the heap limit
+ * (0 when it is already there).
+ */
+export function megabytesToHeapShare(share: number): number {
+  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+  return Math.max(0, Math.floor((share * limit - used) / (1024 * 1024)));
+}
+
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  if (typeof gc === 'function') (gc as () => void)();
 }

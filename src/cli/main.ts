@@ -2,14 +2,17 @@
 /**
  * `trading-telemetry report [url]`: prints the terminal view of a running process once.
  * `trading-telemetry watch [url]`: redraws it live from the process's /api/stream.
+ * `trading-telemetry chaos [scenario…]`: fault-injection drills against the example bot (docs/reliability.md).
  * The url defaults to http://127.0.0.1:9464; a bearer token comes from TRADING_TELEMETRY_TOKEN.
  * Colour is on for a terminal unless NO_COLOR is set.
  */
+import { CHAOS_USAGE, chaosCommand } from './chaos-command.js';
 import { ProcessClient } from './process-client.js';
 import { renderScreen } from './render-screen.js';
 import { watchScreen } from './watch-screen.js';
 
-const USAGE = 'usage: trading-telemetry <report|watch> [url]   (default url http://127.0.0.1:9464)';
+const USAGE = `usage: trading-telemetry <report|watch> [url]   (default url http://127.0.0.1:9464)
+       ${CHAOS_USAGE}`;
 
 const [command, url = 'http://127.0.0.1:9464'] = process.argv.slice(2);
 const client = new ProcessClient(url, process.env.TRADING_TELEMETRY_TOKEN);
@@ -37,13 +40,17 @@ async function watch(): Promise<void> {
   }
 }
 
-const run = command === 'report' ? report : command === 'watch' ? watch : undefined;
+async function chaos(): Promise<number> {
+  return chaosCommand(process.argv.slice(3));
+}
+
+const run = command === 'report' ? report : command === 'watch' ? watch : command === 'chaos' ? chaos : undefined;
 if (run === undefined) {
   console.error(USAGE);
   process.exit(2);
 }
 run().then(
-  () => process.exit(0),
+  (code) => process.exit(code ?? 0),
   (error: unknown) => {
     console.error(`trading-telemetry ${command}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -49,4 +49,19 @@ describe('FaultyCollector', () => {
     await provider.shutdown();
     expect(collector.counts().spansAccepted).toBe(3);
   });
+
+  it('counts distinct spans refused while failing, and forgets those a retry later delivered', async () => {
+    collector = await FaultyCollector.start({ mode: 'unavailable' });
+    const exporter = new OTLPTraceExporter({ url: `${collector.url}/v1/traces`, timeoutMillis: 500 });
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('t');
+    for (let i = 0; i < 4; i++) tracer.startSpan(`refused${i}`).end();
+    await provider.forceFlush().catch(() => undefined); // the export fails: that is the point
+    expect(collector.counts()).toMatchObject({ spansAccepted: 0, spansRefused: 4 }); // retried, but each span counted once
+    await collector.setMode('ok');
+    tracer.startSpan('accepted').end();
+    await provider.forceFlush();
+    await provider.shutdown();
+    expect(collector.counts()).toMatchObject({ spansAccepted: 1, spansRefused: 4 });
+  });
 });

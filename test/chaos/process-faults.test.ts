@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { holdMemory, repeatStalls, stallEventLoop } from '../../src/chaos/process-faults.js';
+import { holdHeap, megabytesToHeapShare, repeatStalls, stallEventLoop } from '../../src/chaos/process-faults.js';
 
 describe('process faults', () => {
   it('a stall really blocks the event loop for its duration', async () => {
@@ -23,10 +24,18 @@ describe('process faults', () => {
     expect(fault.stalls).toBe(stalls);
   });
 
-  it('held memory is resident until released', () => {
-    const before = process.memoryUsage().arrayBuffers;
-    const fault = holdMemory(64);
-    expect(process.memoryUsage().arrayBuffers - before).toBeGreaterThanOrEqual(fault.bytes * 0.9);
+  it('held heap counts against the heap limit until released, and is collected on release', () => {
+    const before = process.memoryUsage().heapUsed;
+    const fault = holdHeap(64);
+    expect(process.memoryUsage().heapUsed - before).toBeGreaterThanOrEqual(fault.bytes * 0.9);
     fault.stop();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(fault.bytes * 0.5);
+  });
+
+  it('sizes a hold to reach a share of the heap limit', () => {
+    const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+    const megabytes = megabytesToHeapShare(0.5);
+    expect(Math.abs(used + megabytes * 1024 * 1024 - 0.5 * limit)).toBeLessThan(2 * 1024 * 1024);
+    expect(megabytesToHeapShare(0)).toBe(0);
   });
 });

@@ -62,12 +62,4 @@ export function sample(text: string, name: string, labels: Record<string, string
   return undefined;
 }
 
-/** The sum of every sample of `name` whose labels include `labels`. */
-export function total(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
+export { sumSamples as total } from '../../src/chaos/prometheus-text.js';

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** How to start the bot the chaos runner drills. */
+export interface BotCommand {
+  /** Program and arguments. It must print one JSON line `{"ready":true,"url":…,"exchange":…}` on stdout. */
+  readonly command: readonly string[];
+  readonly cwd?: string;
+  /** Added to the runner's own environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How long to wait for the ready line, ms. Default 60000. */
+  readonly readyTimeoutMillis?: number;
+}
+
+/**
+ * The example bot, as `npm start` runs it but without npm in between (npm dies on SIGTERM
+ * instead of waiting for the bot to drain), on a free port.
+ */
+export const EXAMPLE_BOT: BotCommand = { command: ['node_modules/.bin/tsx', 'examples/trading-bot/main.ts', '--port', '0'] };
+
+/** The url and exchange of a `{"ready":true,…}` line; undefined for any other line (logs, text). */
+function readyLine(line: string): { url: string; exchange: string } | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { ready?: unknown; url?: unknown; exchange?: unknown };
+    return parsed.ready === true && typeof parsed.url === 'string' && typeof parsed.exchange === 'string' ? { url: parsed.url, exchange: parsed.exchange } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A bot process the runner started. */
+export class BotUnderTest {
+  readonly url: string;
+  /** The exchange's control API base, e.g. `http://127.0.0.1:PORT` (its `/control/*` routes). */
+  readonly exchangeControl: string;
+  readonly #child: ChildProcess;
+  readonly #exit: Promise<number | null>;
+  #exitCode: number | null | undefined;
+
+  private constructor(child: ChildProcess, exit: Promise<number | null>, url: string, exchange: string) {
+    this.#child = child;
+    this.#exit = exit;
+    this.url = url;
+    this.exchangeControl = exchange.replace(/^ws/, 'http').replace(/\/ws$/, '');
+    void exit.then((code) => (this.#exitCode = code));
+  }
+
+  /** Starts `bot` and resolves once it printed its ready line. */
+  static async start(bot: BotCommand): Promise<BotUnderTest> {
+    const [program, ...args] = bot.command;
+    if (program === undefined) throw new Error('the bot command is empty');
+    const child = spawn(program, args, { cwd: bot.cwd, env: { ...process.env, ...bot.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exit = new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.once('error', () => resolve(null));
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const timeout = bot.readyTimeoutMillis ?? 60_000;
+    const ready = await new Promise<{ url: string; exchange: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the bot printed no ready line within ${timeout} ms:\n${stderr}`)), timeout);
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const parsed = readyLine(line);
+        if (parsed === undefined) return;
+        clearTimeout(timer);
+        resolve(parsed);
+      });
+      void exit.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`the bot exited (${String(code)}) before it was ready:\n${stderr}`));
+      });
+    }).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
+    return new BotUnderTest(child, exit, ready.url, ready.exchange);
+  }
+
+  /** The exit code once it exited, undefined while it runs. */
+  get exitCode(): number | null | undefined {
+    return this.#exitCode;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMillis`; resolves with the exit code (null when killed). */
+  async stop(graceMillis = 15_000): Promise<number | null> {
+    if (this.#exitCode !== undefined) return this.#exitCode;
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMillis);
+    const code = await this.#exit;
+    clearTimeout(timer);
+    return code;
+  }
+}

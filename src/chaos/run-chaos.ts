@@ -1,0 +1,106 @@
+import { BotObserver } from './bot-observer.js';
+import { type BotCommand, BotUnderTest, EXAMPLE_BOT } from './bot-under-test.js';
+import { runScenario, type ScenarioResult } from './chaos-runner.js';
+import { FaultyCollector } from './faulty-collector.js';
+import type { ChaosProfile, ChaosScenario, ChaosTargets } from './scenario.js';
+import { SCENARIOS } from './scenarios.js';
+
+/** Options of {@link runChaos}. */
+export interface RunChaosOptions {
+  /** Scenario names to run, in catalogue order; all when omitted. */
+  readonly scenarios?: readonly string[];
+  /** `short` (CI) or `full`. Default `full`. */
+  readonly profile?: ChaosProfile;
+  /** The bot to drill. Default: the example bot (`npm start`), started in `cwd`. */
+  readonly bot?: BotCommand;
+  /** Where the bot command runs. Default the current directory. */
+  readonly cwd?: string;
+  /** Progress lines (one per scenario start and result). */
+  readonly log?: (line: string) => void;
+}
+
+/** A whole chaos run: what ran, against what, and every scenario's result. */
+export interface ChaosReport {
+  readonly startedAt: string;
+  readonly durationMillis: number;
+  readonly profile: ChaosProfile;
+  readonly bot: readonly string[];
+  readonly passed: boolean;
+  readonly scenarios: readonly ScenarioResult[];
+  /** Exit code of the bot after SIGTERM at the end (0: it drained and stopped cleanly). */
+  readonly botExitCode: number | null;
+}
+
+/** The scenarios `names` selects, or an error naming the unknown ones. */
+export function selectScenarios(names: readonly string[] = []): ChaosScenario[] {
+  const unknown = names.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) throw new Error(`unknown chaos scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  return names.length === 0 ? [...SCENARIOS] : SCENARIOS.filter((s) => names.includes(s.name));
+}
+
+async function post(url: string, params: Readonly<Record<string, string | number | boolean>>, headers: Record<string, string>): Promise<void> {
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  const response = await fetch(`${url}?${query.toString()}`, { method: 'POST', headers, signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
+}
+
+/**
+ * Starts a collector stand-in and the bot (exporting to it, with its chaos routes on and a
+ * 1 GiB heap, so memory pressure is reached in a second and leaves headroom), runs the scenarios one after another,
+ * then stops the bot with SIGTERM and reports.
+ */
+export async function runChaos(options: RunChaosOptions = {}): Promise<ChaosReport> {
+  const scenarios = selectScenarios(options.scenarios);
+  const profile = options.profile ?? 'full';
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const collector = await FaultyCollector.start();
+  const command = options.bot ?? EXAMPLE_BOT;
+  const token = command.env?.TRADING_TELEMETRY_TOKEN ?? process.env.TRADING_TELEMETRY_TOKEN;
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  let bot: BotUnderTest | undefined;
+  try {
+    bot = await BotUnderTest.start({
+      ...command,
+      cwd: command.cwd ?? options.cwd ?? process.cwd(),
+      env: {
+        TRADING_TELEMETRY_CHAOS: '1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=1024`.trim(),
+        LOG_LEVEL: 'warn',
+        ...command.env,
+      },
+    });
+    const running = bot;
+    const targets: ChaosTargets = {
+      exchange: (path, params = {}) => post(`${running.exchangeControl}${path}`, params, {}),
+      bot: (path, params = {}) => post(`${running.url}${path}`, params, headers),
+      collector,
+      sleep: (millis) => new Promise((resolve) => setTimeout(resolve, millis)),
+    };
+    const observer = new BotObserver(running.url, token === undefined ? {} : { token });
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenarios) {
+      if (running.exitCode !== undefined) throw new Error(`the bot exited (${String(running.exitCode)}) during the run`);
+      log(`▶ ${scenario.name}: ${scenario.description}`);
+      const result = await runScenario(scenario, targets, observer, { profile, ...(profile === 'short' ? { settleMillis: 6_000 } : {}) });
+      results.push(result);
+      log(`${result.passed ? '✔' : '✘'} ${scenario.name}: detected ${String(result.detectedAfterMillis ?? '—')} ms, recovered ${String(result.recoveredAfterMillis ?? '—')} ms, orders lost ${result.ordersLost}`);
+    }
+    const botExitCode = await running.stop();
+    bot = undefined;
+    return {
+      startedAt: new Date(started).toISOString(),
+      durationMillis: Date.now() - started,
+      profile,
+      bot: command.command,
+      passed: results.every((r) => r.passed) && botExitCode === 0,
+      scenarios: results,
+      botExitCode,
+    };
+  } finally {
+    await bot?.stop();
+    await collector.close();
+  }
+}
