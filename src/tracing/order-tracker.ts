@@ -34,6 +34,17 @@ export type StageUpdate =
   | { readonly stage: 'rejected'; readonly reason: RejectReason; readonly message?: string };
 
 /**
+ * The caller's client order id as a string: numeric ids (many exchanges use them) are written
+ * out; anything else, or an empty string, is ignored and a UUIDv7 is generated instead.
+ */
+function clientOrderIdOf(intent: OrderIntent): string | undefined {
+  const id: unknown = intent.clientOrderId;
+  if (typeof id === 'string' && id !== '') return id;
+  if ((typeof id === 'number' && Number.isFinite(id)) || typeof id === 'bigint') return String(id);
+  return undefined;
+}
+
+/**
  * Follows orders through their lifecycle: `track()` starts an {@link OrderTrace}, open
  * orders are found again by correlation id (so a fill arriving on a WebSocket callback, in
  * no particular async context, joins the right trace), lifecycles nobody finishes end after
@@ -61,7 +72,7 @@ export class OrderTracker {
    * UUIDv7) becomes the correlation id. Counts the order as placed.
    */
   track(intent: OrderIntent): OrderTrace {
-    const correlationId = intent.clientOrderId ?? newCorrelationId();
+    const correlationId = clientOrderIdOf(intent) ?? newCorrelationId();
     const parent: Context = contextWithCorrelationId(correlationId, context.active());
     const order = new OrderTrace(
       {

@@ -65,6 +65,16 @@ describe('order lifecycle tracing', () => {
     expect(ids).toHaveLength(7);
   });
 
+  it('takes a numeric client order id as the correlation id, and generates one for an empty or non-id value', () => {
+    h = tracingHarness();
+    const numeric = h.telemetry.orders.track({ ...intent, clientOrderId: 123456789 as unknown as string });
+    expect(numeric.correlationId).toBe('123456789');
+    expect(h.telemetry.orders.find('123456789')?.correlationId).toBe('123456789');
+    for (const odd of ['', null, {}, Number.NaN]) {
+      expect(h.telemetry.orders.track({ ...intent, clientOrderId: odd as unknown as string }).correlationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    }
+  });
+
   it('feeds the stage histogram and the order counters, and names the dominant stage', () => {
     let now = 1_000;
     h = tracingHarness();
