@@ -48,7 +48,8 @@ export function detectionSignals(expect: ChaosExpectations): DetectionSignal[] {
     signals.push({
       label: `governor ${expect.governor}`,
       seen: (now) => (GOVERNOR_SEVERITY[now.governor] ?? -1) >= wanted,
-      cleared: (now) => now.governor === 'normal',
+      // Lifted once below the level this fault caused (another alert may still throttle).
+      cleared: (now) => (GOVERNOR_SEVERITY[now.governor] ?? Infinity) < wanted,
       recommendation: `The activity governor never reached \`${expect.governor}\`: give the alert that detects this fault a \`governor\` label (halt or throttle) so new risk stops while it fires.`,
     });
   }

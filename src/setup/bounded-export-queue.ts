@@ -126,13 +126,13 @@ export class BoundedExportQueue<T> {
         settled = true;
         clearTimeout(timer);
         if (outcome === 'timeout') {
-          this.stats.failed('export_timeout', batch.length, `export took over ${this.#options.exportTimeoutMillis} ms`);
+          this.stats.failed('export_timeout', batch.length, `export took over ${this.#options.exportTimeoutMillis} ms`, this.#clock());
         } else if (outcome.code === ExportResultCode.SUCCESS) {
           this.stats.succeeded(batch.length, this.#clock());
         } else {
           // The exporter's own deadline (its HTTP request timed out) is a timeout too, not a refusal.
           const message = outcome.error?.message ?? 'export failed';
-          this.stats.failed(/timed? ?out/i.test(message) ? 'export_timeout' : 'export_failed', batch.length, message);
+          this.stats.failed(/timed? ?out/i.test(message) ? 'export_timeout' : 'export_failed', batch.length, message, this.#clock());
         }
         resolve();
       };

@@ -17,6 +17,8 @@ export interface ExportHealth {
   readonly consecutiveFailures: number;
   /** Epoch ms of the last successful export, or null before the first. */
   readonly lastSuccessAt: number | null;
+  /** Epoch ms of the last failed export, or null before the first. */
+  readonly lastFailureAt: number | null;
   readonly lastError: string | null;
 }
 
@@ -32,6 +34,7 @@ export class ExportStats {
   exported = 0;
   consecutiveFailures = 0;
   lastSuccessAt: number | null = null;
+  lastFailureAt: number | null = null;
   lastError: string | null = null;
   readonly dropped: Record<DropReason, number> = { queue_full: 0, export_failed: 0, export_timeout: 0, shutdown: 0 };
   readonly #queued: () => number;
@@ -51,9 +54,10 @@ export class ExportStats {
     this.lastSuccessAt = now;
   }
 
-  failed(reason: 'export_failed' | 'export_timeout', count: number, error: string): void {
+  failed(reason: 'export_failed' | 'export_timeout', count: number, error: string, now: number): void {
     this.drop(reason, count);
     this.consecutiveFailures++;
+    this.lastFailureAt = now;
     this.lastError = error;
   }
 
@@ -66,6 +70,7 @@ export class ExportStats {
       dropped: { ...this.dropped },
       consecutiveFailures: this.consecutiveFailures,
       lastSuccessAt: this.lastSuccessAt,
+      lastFailureAt: this.lastFailureAt,
       lastError: this.lastError,
     };
   }

@@ -60,12 +60,22 @@ describe('built-in health checks', () => {
   });
 
   it('telemetry export: degraded from the first failure, unhealthy from five in a row', async () => {
-    const health = { signal: 'traces' as const, queued: 3, offered: 26, exported: 10, dropped: { queue_full: 2, export_failed: 1, export_timeout: 0, shutdown: 0 }, lastSuccessAt: 1, lastError: 'ECONNREFUSED' };
+    const health = { signal: 'traces' as const, queued: 3, offered: 26, exported: 10, dropped: { queue_full: 2, export_failed: 1, export_timeout: 0, shutdown: 0 }, lastSuccessAt: 1, lastFailureAt: 2, lastError: 'ECONNREFUSED' };
     expect(await exportCheck(() => [{ ...health, consecutiveFailures: 0 }])()).toMatchObject({ status: 'healthy' });
     expect(await exportCheck(() => [{ ...health, consecutiveFailures: 1 }])()).toMatchObject({ status: 'degraded' });
     expect(await exportCheck(() => [{ ...health, consecutiveFailures: 5 }])()).toEqual({
       status: 'unhealthy',
       reason: 'traces: 5 failures in a row, 3 dropped, 3 queued (ECONNREFUSED)',
     });
+  });
+
+  it('telemetry export: a quiet signal’s old failure does not outlive the collector’s recovery', async () => {
+    const base = { offered: 5, exported: 0, dropped: { queue_full: 0, export_failed: 5, export_timeout: 0, shutdown: 0 }, lastError: 'ECONNREFUSED' };
+    const logs = { ...base, signal: 'logs' as const, queued: 0, consecutiveFailures: 3, lastSuccessAt: null, lastFailureAt: 100 };
+    const traces = { ...base, signal: 'traces' as const, queued: 0, consecutiveFailures: 0, lastSuccessAt: 200, lastFailureAt: 90 };
+    expect(await exportCheck(() => [traces, logs])()).toMatchObject({ status: 'healthy' });
+    // Still failing after the other signal's success, or with records waiting: it counts.
+    expect(await exportCheck(() => [traces, { ...logs, lastFailureAt: 300 }])()).toMatchObject({ status: 'degraded' });
+    expect(await exportCheck(() => [traces, { ...logs, queued: 4 }])()).toMatchObject({ status: 'degraded' });
   });
 });

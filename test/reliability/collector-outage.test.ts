@@ -83,7 +83,7 @@ describe('a minute of collector outage under a bot trading at 50 orders/s', () =
     const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
     process.stdout.write(
       `collector outage: ${outage.filled - start.filled} fills, RSS +${mib(maxRss - start.rss)} MiB (max), spans offered ${outage.offered - start.offered}, ` +
-        `dropped ${JSON.stringify(outage.dropped)}, collector saw and refused ${collector.counts().spansRefused}\n`,
+        `dropped ${droppedTotal(outage) - droppedTotal(start)} (${JSON.stringify(outage.dropped)} since start-up), collector saw and refused ${collector.counts().spansRefused}\n`,
     );
     // What the collector saw and never accepted was counted as dropped by the bot (the down phase adds drops it never saw).
     expect(collector.counts().spansRefused).toBeGreaterThan(0);

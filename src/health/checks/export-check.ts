@@ -14,6 +14,9 @@ export interface ExportThresholds {
  * Telemetry export health: consecutive OTLP export failures per signal, with the last error
  * and the drop counts. Registered without a probe by startTelemetry, so it shows in `/health`
  * but never takes a trading pod out of service: telemetry must not harm trading.
+ * The signals share one collector: a signal with nothing queued whose last failure is older
+ * than another signal's last success is not held against the pipeline (a quiet log stream
+ * would otherwise report an outage that ended long ago).
  */
 export function exportCheck(health: () => readonly ExportHealth[], thresholds: ExportThresholds = {}): HealthCheckFn {
   const degradedAfter = thresholds.degradedAfterFailures ?? 1;
@@ -21,8 +24,11 @@ export function exportCheck(health: () => readonly ExportHealth[], thresholds: E
   return (): CheckOutcome => {
     let status: HealthStatus = 'healthy';
     const reasons: string[] = [];
-    for (const signal of health()) {
-      const failures = signal.consecutiveFailures;
+    const signals = health();
+    const lastSuccess = Math.max(...signals.map((s) => s.lastSuccessAt ?? -Infinity));
+    for (const signal of signals) {
+      const superseded = signal.queued === 0 && (signal.lastFailureAt ?? -Infinity) < lastSuccess;
+      const failures = superseded ? 0 : signal.consecutiveFailures;
       const dropped = Object.values(signal.dropped).reduce((sum, n) => sum + n, 0);
       status = worst(status, failures >= unhealthyAfter ? 'unhealthy' : failures >= degradedAfter ? 'degraded' : 'healthy');
       reasons.push(`${signal.signal}: ${failures} failures in a row, ${dropped} dropped, ${signal.queued} queued${signal.lastError === null ? '' : ` (${signal.lastError})`}`);
