@@ -3,7 +3,7 @@ import { Bench } from 'tinybench';
 /** One measured case. `baseline` marks the case ratios are computed against. */
 export interface BenchCase {
   readonly name: string;
-  readonly fn: () => void;
+  readonly fn: () => void | Promise<void>;
 }
 
 /** A suite: cases measured in the same run, with ratios against named baselines. */
@@ -14,6 +14,8 @@ export interface Suite {
   readonly ratios: readonly (readonly [string, string])[];
   /** Target ratios (case/against must be ≤ target), reported as met or missed, never asserted. */
   readonly targets?: Readonly<Record<string, number>>;
+  /** Absolute targets per case, ns/op, reported the same way. */
+  readonly limitsNs?: Readonly<Record<string, number>>;
 }
 
 /** A measured case: mean nanoseconds per operation and its relative margin of error. */
@@ -28,6 +30,7 @@ export interface SuiteResult {
   readonly title: string;
   readonly cases: readonly CaseResult[];
   readonly ratios: readonly { readonly of: string; readonly against: string; readonly ratio: number; readonly target?: number }[];
+  readonly limitsNs: Readonly<Record<string, number>>;
 }
 
 /** Runs every case of `suite` in one tinybench run, interleaving warm-up, and returns ns/op and ratios. */
@@ -53,7 +56,7 @@ export async function runSuite(suite: Suite, timeMillis: number): Promise<SuiteR
     const target = suite.targets?.[`${of} / ${against}`];
     return { of, against, ratio: a.nsPerOp / b.nsPerOp, ...(target === undefined ? {} : { target }) };
   });
-  return { title: suite.title, cases, ratios };
+  return { title: suite.title, cases, ratios, limitsNs: suite.limitsNs ?? {} };
 }
 
 /** Renders a suite result as a plain-text table. */
@@ -62,6 +65,10 @@ export function formatSuite(result: SuiteResult): string {
   const lines = [`\n## ${result.title}`, `${'case'.padEnd(width)}  ${'ns/op'.padStart(10)}  ${'±%'.padStart(6)}`];
   for (const c of result.cases) {
     lines.push(`${c.name.padEnd(width)}  ${c.nsPerOp.toFixed(1).padStart(10)}  ${c.rmePercent.toFixed(1).padStart(6)}`);
+  }
+  for (const [name, limit] of Object.entries(result.limitsNs)) {
+    const measured = result.cases.find((c) => c.name === name)?.nsPerOp ?? Number.NaN;
+    lines.push(`${name}: ${(measured / 1000).toFixed(1)} µs/op  (target ≤ ${limit / 1000} µs: ${measured <= limit ? 'met' : 'MISSED'})`);
   }
   for (const r of result.ratios) {
     const verdict = r.target === undefined ? '' : r.ratio <= r.target ? `  (target ≤ ${r.target}: met)` : `  (target ≤ ${r.target}: MISSED)`;

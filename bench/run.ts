@@ -1,7 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { formatSuite, runSuite, type SuiteResult } from './harness.js';
-import { recordCostSuite } from './suites/record-cost.js';
+import { orderInstrumentationSuite } from './suites/order-instrumentation.js';
+import { scrapeCostSuite } from './suites/scrape-cost.js';
+import { formatSustained, runSustainedLoad } from './suites/sustained-load.js';
+import { gaugeCostSuite, histogramCostSuite, recordCostSuite } from './suites/record-cost.js';
 
 /**
  * `npm run bench`: every comparison in one process, printed as a table with ratios and
@@ -12,13 +15,17 @@ const quick = process.argv.includes('--quick');
 const timeMillis = quick ? 50 : 2_000;
 
 const results: SuiteResult[] = [];
-for (const suite of [recordCostSuite()]) {
+for (const suite of [recordCostSuite(), gaugeCostSuite(), histogramCostSuite(), orderInstrumentationSuite(), ...[1_000, 10_000, 50_000].map(scrapeCostSuite)]) {
   const result = await runSuite(suite, timeMillis);
   results.push(result);
   console.log(formatSuite(result));
 }
 
+// Last: it runs the real pipeline, whose timers and exports must not overlap the micro-benchmarks.
+const sustained = await runSustainedLoad(quick ? 1 : 10);
+console.log(formatSustained(sustained));
+
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, quick };
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL('./results/latest.json', import.meta.url), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+await writeFile(new URL('./results/latest.json', import.meta.url), `${JSON.stringify({ machine, results, sustained }, null, 2)}\n`);
 console.log(`\nwritten bench/results/latest.json (${machine.node}, ${machine.cpu})`);

@@ -57,3 +57,73 @@ export function recordCostSuite(): Suite {
     },
   };
 }
+
+/**
+ * The cost of setting one gauge (a position: exchange and symbol) through the facade, a raw OTel
+ * synchronous Gauge, and prom-client, with the same two labels everywhere.
+ */
+export function gaugeCostSuite(): Suite {
+  const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] });
+  const telemetry = createTradingTelemetry({ meterProvider: provider });
+  const rawGauge = provider.getMeter('raw').createGauge('raw_position');
+  const rawAttributes = { 'trading.exchange': 'binance', 'trading.symbol': 'BTC-USDT' };
+  const registry = new client.Registry();
+  const promGauge = new client.Gauge({ name: 'prom_position', help: 'position', labelNames: ['exchange', 'symbol'] as const, registers: [registry] });
+  const promLabels = { exchange: 'binance', symbol: 'BTC-USDT' };
+  const promChild = promGauge.labels(promLabels);
+  let size = 0;
+  return {
+    title: 'Gauge record cost (2 labels: a position)',
+    cases: [
+      { name: 'no-op baseline', fn: () => void (size += 1) },
+      { name: 'facade setPosition', fn: () => telemetry.portfolio.setPosition('binance', 'BTC-USDT', ++size) },
+      { name: 'raw OTel Gauge.record', fn: () => rawGauge.record(++size, rawAttributes) },
+      { name: 'prom-client set(labels)', fn: () => promGauge.set(promLabels, ++size) },
+      { name: 'prom-client labels().set() bound', fn: () => promChild.set(++size) },
+    ],
+    ratios: [
+      ['facade setPosition', 'prom-client set(labels)'],
+      ['facade setPosition', 'raw OTel Gauge.record'],
+    ],
+    targets: { 'facade setPosition / raw OTel Gauge.record': 1 },
+  };
+}
+
+/**
+ * The cost of one histogram record (slippage: exchange, symbol, side and direction) through the
+ * facade's bound handle, raw OTel Histogram.record, and prom-client, with the same 4 labels.
+ */
+export function histogramCostSuite(): Suite {
+  const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] });
+  const telemetry = createTradingTelemetry({ meterProvider: provider });
+  const bound = telemetry.orders.for({ exchange: 'binance', symbol: 'BTC-USDT', side: 'buy' });
+  const rawHistogram = provider.getMeter('raw').createHistogram('raw_slippage');
+  const rawAttributes = { 'trading.exchange': 'binance', 'trading.symbol': 'BTC-USDT', 'trading.side': 'buy', 'trading.slippage.direction': 'adverse' };
+  const registry = new client.Registry();
+  const promHistogram = new client.Histogram({
+    name: 'prom_slippage',
+    help: 'slippage',
+    labelNames: ['exchange', 'symbol', 'side', 'direction'] as const,
+    buckets: [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [registry],
+  });
+  const promLabels = { exchange: 'binance', symbol: 'BTC-USDT', side: 'buy', direction: 'adverse' };
+  const promChild = promHistogram.labels(promLabels);
+  let bps = 0;
+  const next = (): number => (bps = (bps + 7.3) % 400);
+  return {
+    title: 'Histogram record cost (4 labels: slippage)',
+    cases: [
+      { name: 'no-op baseline', fn: () => void next() },
+      { name: 'facade bound handle', fn: () => bound.slippage(next()) },
+      { name: 'raw OTel Histogram.record', fn: () => rawHistogram.record(next(), rawAttributes) },
+      { name: 'prom-client observe(labels)', fn: () => promHistogram.observe(promLabels, next()) },
+      { name: 'prom-client labels().observe() bound', fn: () => promChild.observe(next()) },
+    ],
+    ratios: [
+      ['facade bound handle', 'prom-client observe(labels)'],
+      ['facade bound handle', 'raw OTel Histogram.record'],
+    ],
+    targets: { 'facade bound handle / prom-client observe(labels)': 0.5 },
+  };
+}

@@ -1,0 +1,102 @@
+import { Writable } from 'node:stream';
+import { context, trace } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import pino from 'pino';
+import { createLogger, createTradingTelemetry } from 'trading-telemetry';
+import type { Suite } from '../harness.js';
+
+/** Accepts every batch at once: the pipeline's work without a network. */
+const discardingExporter: SpanExporter = {
+  export: (_spans: ReadableSpan[], done) => done({ code: ExportResultCode.SUCCESS }),
+  shutdown: () => Promise.resolve(),
+};
+
+function nullStream(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
+/** Real SDK providers, as an instrumented bot has them: batching spans, a Prometheus reader. */
+export function sdkProviders(): { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider } {
+  return {
+    meterProvider: new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] }),
+    tracerProvider: new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discardingExporter, { maxQueueSize: 65_536, scheduledDelayMillis: 200 })] }),
+  };
+}
+
+/**
+ * One whole order (created → sent → acknowledged → filled) and one info log line to a null
+ * stream: with no instrumentation, with raw OpenTelemetry and pino written by hand to do the same
+ * work (a lifecycle span and a child span per stage, the placed and filled counters, the stage,
+ * duration and fill-ratio histograms, trace ids in the log line), and with the facade.
+ */
+export function orderInstrumentationSuite(): Suite {
+  const facadeProviders = sdkProviders();
+  const telemetry = createTradingTelemetry(facadeProviders);
+  const facadeLog = createLogger({ level: 'info', otel: false, destination: nullStream(), env: {} });
+
+  const raw = sdkProviders();
+  const tracer = raw.tracerProvider.getTracer('raw');
+  const meter = raw.meterProvider.getMeter('raw');
+  const orders = meter.createCounter('raw_orders');
+  const stageDuration = meter.createHistogram('raw_stage_duration');
+  const orderDuration = meter.createHistogram('raw_order_duration');
+  const fillRatio = meter.createHistogram('raw_fill_ratio');
+  const rawLog = pino({ level: 'info' }, nullStream());
+
+  const intent = { exchange: 'binance', symbol: 'BTC-USDT', side: 'buy', orderType: 'limit', quantity: 0.01, price: 50_000 } as const;
+  let id = 0;
+  const kept = { filled: 0 }; // keeps the uninstrumented work observable, so it is not optimised away
+
+  const uninstrumented = (): void => {
+    const order = { id: `o-${++id}`, ...intent, stage: 'created', filled: 0 };
+    order.stage = 'sent';
+    order.stage = 'acknowledged';
+    order.stage = 'filled';
+    order.filled = order.quantity;
+    kept.filled += order.filled;
+  };
+
+  const rawOtel = (): void => {
+    const correlationId = `o-${++id}`;
+    const attributes = { 'trading.exchange': intent.exchange, 'trading.symbol': intent.symbol, 'trading.side': intent.side, 'trading.order.type': intent.orderType };
+    const started = performance.now();
+    const span = tracer.startSpan('order.lifecycle', { attributes: { ...attributes, 'trading.correlation_id': correlationId, 'trading.order.quantity': intent.quantity } });
+    const ctx = trace.setSpan(context.active(), span);
+    orders.add(1, { ...attributes, 'trading.order.status': 'placed' });
+    let last = started;
+    for (const stage of ['sent', 'acknowledged', 'filled']) {
+      const now = performance.now();
+      tracer.startSpan(`order.${stage}`, { attributes: { 'trading.correlation_id': correlationId, 'trading.order.stage': stage } }, ctx).end();
+      stageDuration.record((now - last) / 1000, { 'trading.exchange': intent.exchange, 'trading.order.stage': stage });
+      last = now;
+    }
+    orders.add(1, { ...attributes, 'trading.order.status': 'filled' });
+    orderDuration.record((last - started) / 1000, { ...attributes, 'trading.order.status': 'filled' });
+    fillRatio.record(1, attributes);
+    span.setAttributes({ 'trading.order.status': 'filled', 'trading.order.filled_quantity': intent.quantity });
+    span.end();
+    const { traceId, spanId } = span.spanContext();
+    rawLog.info({ trace_id: traceId, span_id: spanId, correlation_id: correlationId, symbol: intent.symbol }, 'order filled');
+  };
+
+  const facade = (): void => {
+    const order = telemetry.orders.track({ ...intent, clientOrderId: `o-${++id}` });
+    order.sent().acknowledged().filled({ price: 50_001 });
+    order.run(() => facadeLog.info({ symbol: intent.symbol }, 'order filled'));
+  };
+
+  return {
+    title: 'Full order instrumentation (place → ack → fill, spans, metrics, one log line)',
+    cases: [
+      { name: 'no instrumentation', fn: uninstrumented },
+      { name: 'raw OTel + pino by hand', fn: rawOtel },
+      { name: 'facade (orders.track + createLogger)', fn: facade },
+    ],
+    ratios: [['facade (orders.track + createLogger)', 'raw OTel + pino by hand']],
+    targets: { 'facade (orders.track + createLogger) / raw OTel + pino by hand': 1.2 },
+    limitsNs: { 'facade (orders.track + createLogger)': 10_000 },
+  };
+}
