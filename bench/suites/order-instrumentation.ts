@@ -5,7 +5,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import pino from 'pino';
-import { createLogger, createTradingTelemetry } from 'trading-telemetry';
+import { createLogger, createTradingTelemetry, HistogramProducer } from 'trading-telemetry';
 import type { Suite } from '../harness.js';
 
 /** Accepts every batch at once: the pipeline's work without a network. */
@@ -18,10 +18,10 @@ function nullStream(): Writable {
   return new Writable({ write: (_chunk, _encoding, done) => done() });
 }
 
-/** Real SDK providers, as an instrumented bot has them: batching spans, a Prometheus reader. */
-export function sdkProviders(): { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider } {
+/** Real SDK providers, as an instrumented bot has them: batching spans, a Prometheus reader (with the histogram producer when given). */
+export function sdkProviders(histogramProducer?: HistogramProducer): { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider } {
   return {
-    meterProvider: new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] }),
+    meterProvider: new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true, metricProducers: histogramProducer === undefined ? [] : [histogramProducer] })] }),
     tracerProvider: new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discardingExporter, { maxQueueSize: 65_536, scheduledDelayMillis: 200 })] }),
   };
 }
@@ -33,8 +33,8 @@ export function sdkProviders(): { meterProvider: MeterProvider; tracerProvider: 
  * duration and fill-ratio histograms, trace ids in the log line), and with the facade.
  */
 export function orderInstrumentationSuite(): Suite {
-  const facadeProviders = sdkProviders();
-  const telemetry = createTradingTelemetry(facadeProviders);
+  const histogramProducer = new HistogramProducer(); // the fast path, as startTelemetry sets it up
+  const telemetry = createTradingTelemetry({ ...sdkProviders(histogramProducer), histogramProducer });
   const facadeLog = createLogger({ level: 'info', otel: false, destination: nullStream(), env: {} });
 
   const raw = sdkProviders();

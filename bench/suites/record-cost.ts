@@ -1,7 +1,7 @@
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import client from 'prom-client';
-import { createTradingTelemetry } from 'trading-telemetry';
+import { createTradingTelemetry, HistogramProducer } from 'trading-telemetry';
 import type { Suite } from '../harness.js';
 
 /**
@@ -94,9 +94,14 @@ export function gaugeCostSuite(): Suite {
  * facade's bound handle, raw OTel Histogram.record, and prom-client, with the same 4 labels.
  */
 export function histogramCostSuite(): Suite {
-  const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] });
-  const telemetry = createTradingTelemetry({ meterProvider: provider });
+  // The fast path, as startTelemetry sets it up: the producer exports the facade's bucket counts.
+  const histogramProducer = new HistogramProducer();
+  const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true, metricProducers: [histogramProducer] })] });
+  const telemetry = createTradingTelemetry({ meterProvider: provider, histogramProducer });
   const bound = telemetry.orders.for({ exchange: 'binance', symbol: 'BTC-USDT', side: 'buy' });
+  // Over a provider the producer is not attached to, histograms record through the SDK.
+  const sdkPath = createTradingTelemetry({ meterProvider: new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] }) });
+  const sdkBound = sdkPath.orders.for({ exchange: 'binance', symbol: 'BTC-USDT', side: 'buy' });
   const rawHistogram = provider.getMeter('raw').createHistogram('raw_slippage');
   const rawAttributes = { 'trading.exchange': 'binance', 'trading.symbol': 'BTC-USDT', 'trading.side': 'buy', 'trading.slippage.direction': 'adverse' };
   const registry = new client.Registry();
@@ -116,6 +121,7 @@ export function histogramCostSuite(): Suite {
     cases: [
       { name: 'no-op baseline', fn: () => void next() },
       { name: 'facade bound handle', fn: () => bound.slippage(next()) },
+      { name: 'facade bound handle, SDK path', fn: () => sdkBound.slippage(next()) },
       { name: 'raw OTel Histogram.record', fn: () => rawHistogram.record(next(), rawAttributes) },
       { name: 'prom-client observe(labels)', fn: () => promHistogram.observe(promLabels, next()) },
       { name: 'prom-client labels().observe() bound', fn: () => promChild.observe(next()) },

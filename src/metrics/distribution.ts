@@ -42,8 +42,9 @@ export class Distribution {
     this.counts[lo] = (this.counts[lo] as number) + 1;
     this.count++;
     this.sum += value;
-    if (value < this.min) this.min = value;
-    if (value > this.max) this.max = value;
+    // Math.min/max as the SDK's histogram aggregator does (so -0 and 0 compare the same way).
+    this.min = Math.min(this.min, value);
+    this.max = Math.max(this.max, value);
   }
 
   /** Adds another distribution with the same boundaries into this one. */

@@ -1,6 +1,8 @@
-import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+import type { Attributes, Histogram, HrTime, Meter } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
 import { OVERFLOW_ATTRIBUTE, type InstrumentConvention } from '../conventions.js';
 import { Distribution } from './distribution.js';
+import type { HistogramProducer } from './histogram-producer.js';
 import type { MeasurementGuard } from './measurement-guard.js';
 import { observeInstrument } from './observable.js';
 import { SeriesRegistry } from './series-registry.js';
@@ -11,10 +13,11 @@ export interface ValueSeries {
   value: number;
 }
 
-/** A histogram series: the attribute set plus an in-process mirror for snapshots and reports. */
+/** A histogram series: the attribute set and its bucket counts (exported by the fast path, read by snapshots and reports). */
 export interface HistogramSeries {
   readonly attributes: Attributes;
   readonly distribution: Distribution;
+  readonly startTime: HrTime;
 }
 
 /** What every family needs to create its instrument and bound its series. */
@@ -22,9 +25,15 @@ export interface FamilyContext {
   readonly meter: Meter;
   readonly guard: MeasurementGuard;
   readonly cardinalityLimit: number;
+  /** When set, histograms export through it (the fast path) instead of an SDK histogram. */
+  readonly histogramProducer?: HistogramProducer;
 }
 
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ [OVERFLOW_ATTRIBUTE]: true });
+
+function histogramSeries(attributes: Attributes, boundaries: readonly number[]): HistogramSeries {
+  return { attributes, distribution: new Distribution(boundaries), startTime: hrTime() };
+}
 
 function valueSeries(attributes: Attributes): ValueSeries {
   return { attributes: Object.freeze(attributes), value: 0 };
@@ -58,33 +67,28 @@ export class ValueFamily {
 }
 
 /**
- * An explicit-bucket histogram. Each record goes to the OTel histogram (with the series'
- * frozen attributes) and to the series' in-process distribution.
+ * An explicit-bucket histogram. Each series keeps its bucket counts in a Distribution. With a
+ * HistogramProducer in the context those counts are what gets exported (a record never touches
+ * the SDK); without one, each record also goes to an SDK histogram with the series' frozen
+ * attributes, for providers the producer cannot be attached to.
  */
 export class HistogramFamily {
   readonly #registry: SeriesRegistry<HistogramSeries>;
-  readonly #histogram: Histogram;
+  readonly #histogram: Histogram | undefined;
   readonly #boundaries: readonly number[];
 
   constructor(ctx: FamilyContext, convention: InstrumentConvention, boundaries: readonly number[]) {
     this.#boundaries = boundaries;
-    this.#histogram = ctx.meter.createHistogram(convention.name, {
-      unit: convention.unit,
-      description: convention.description,
-      advice: { explicitBucketBoundaries: [...boundaries] },
-    });
-    this.#registry = new SeriesRegistry(convention.name, ctx.cardinalityLimit, ctx.guard, () => ({
-      attributes: OVERFLOW_ATTRIBUTES,
-      distribution: new Distribution(boundaries),
-    }));
+    this.#histogram = ctx.histogramProducer === undefined
+      ? ctx.meter.createHistogram(convention.name, { unit: convention.unit, description: convention.description, advice: { explicitBucketBoundaries: [...boundaries] } })
+      : undefined;
+    this.#registry = new SeriesRegistry(convention.name, ctx.cardinalityLimit, ctx.guard, () => histogramSeries(OVERFLOW_ATTRIBUTES, boundaries));
+    ctx.histogramProducer?.register({ convention, boundaries, series: () => this.#registry.values() });
   }
 
   /** The series for `key`; `attributes()` runs only when the series is new. */
   series(key: string, attributes: () => Attributes): HistogramSeries {
-    return this.#registry.get(key, () => ({
-      attributes: Object.freeze(attributes()),
-      distribution: new Distribution(this.#boundaries),
-    }));
+    return this.#registry.get(key, () => histogramSeries(Object.freeze(attributes()), this.#boundaries));
   }
 
   all(): IterableIterator<HistogramSeries> {
@@ -92,7 +96,7 @@ export class HistogramFamily {
   }
 
   record(series: HistogramSeries, value: number): void {
-    this.#histogram.record(value, series.attributes);
+    this.#histogram?.record(value, series.attributes);
     series.distribution.record(value);
   }
 

@@ -7,6 +7,7 @@ import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runti
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SCOPE_NAME } from '../conventions.js';
+import { HistogramProducer } from '../metrics/histogram-producer.js';
 import { createTradingTelemetry, type TradingTelemetry } from '../trading-telemetry.js';
 import { VERSION } from '../version.js';
 import { mountAlertingRoutes } from '../alerting/alerting-routes.js';
@@ -105,7 +106,9 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   const otlp = otlpProcessors(config);
   // Without OTLP, spans are still created (so trace ids reach logs) but nothing is exported.
   const processors: SpanProcessor[] = [otlp?.spans ?? new NoopSpanProcessor()];
-  const prometheus = config.server === false ? undefined : new PrometheusExporter({ preventServerStart: true });
+  // Histograms export from the facade's own bucket counts (no per-record attribute hashing).
+  const histogramProducer = new HistogramProducer();
+  const prometheus = config.server === false ? undefined : new PrometheusExporter({ preventServerStart: true, metricProducers: [histogramProducer] });
   const sdk = new NodeSDK({
     resource: buildResource(config),
     autoDetectResources: false,
@@ -116,7 +119,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   });
   sdk.start();
 
-  const telemetry = createTradingTelemetry({ cardinalityLimit: config.cardinalityLimit });
+  const telemetry = createTradingTelemetry({ cardinalityLimit: config.cardinalityLimit, histogramProducer });
   const selfMeter = metrics.getMeterProvider().getMeter(SCOPE_NAME, VERSION);
   otlp?.spans.stats.observe(selfMeter);
   otlp?.logs.stats.observe(selfMeter);

@@ -5,14 +5,15 @@ import {
   DataPointType,
   type Histogram,
   MeterProvider,
+  type MetricProducer,
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { createTradingTelemetry, type TradingTelemetry, type TradingTelemetryOptions } from 'trading-telemetry';
 
 /** A reader that collects on demand, as a Prometheus scrape would. */
 export class OnDemandReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  constructor(metricProducers: readonly MetricProducer[] = []) {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE, metricProducers: [...metricProducers] });
   }
   protected override onForceFlush(): Promise<void> {
     return Promise.resolve();
