@@ -9,7 +9,7 @@ export type { BalanceView, PnlUpdate, PnlView, PositionView, PortfolioMetrics } 
 export { formatReport } from './metrics/report.js';
 export type { SlippageSummary, TelemetrySnapshot } from './metrics/snapshot.js';
 export type { HistogramData } from './metrics/histogram-data.js';
-export { HistogramProducer, type ProducedFamily, type ProducedSeries } from './metrics/histogram-producer.js';
+export { type ProducedFamily, type ProducedHistograms, type ProducedValues, SeriesProducer } from './metrics/series-producer.js';
 export { createTradingTelemetry, type OrdersTelemetry, type TradingTelemetry, type TradingTelemetryOptions } from './trading-telemetry.js';
 export { contextWithCorrelationId, correlationIdOf, newCorrelationId, withCorrelationId } from './tracing/correlation-id.js';
 export type { FillDetails, OrderIntent, OrderSummary, StageRecord } from './tracing/order-intent.js';

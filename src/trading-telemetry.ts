@@ -3,7 +3,7 @@ import { DEFAULT_CARDINALITY_LIMIT, SCOPE_NAME } from './conventions.js';
 import { TelemetryConfigError } from './errors.js';
 import type { BoundOrderMetrics, OrderTotals } from './metrics/bound-order-metrics.js';
 import { type HistogramData, histogramData } from './metrics/histogram-data.js';
-import type { HistogramProducer } from './metrics/histogram-producer.js';
+import type { SeriesProducer } from './metrics/series-producer.js';
 import type { FamilyContext } from './metrics/instrument-families.js';
 import { type Clock, MarketDataMetrics } from './metrics/market-data-metrics.js';
 import { MeasurementGuard } from './metrics/measurement-guard.js';
@@ -42,11 +42,11 @@ export interface TradingTelemetryOptions extends OrderTrackerOptions {
   /** Wall clock in milliseconds since the epoch. Defaults to `Date.now`; tests inject their own. */
   readonly clock?: Clock;
   /**
-   * The histogram fast path: histograms export through this producer, which must be attached to
-   * the provider's readers (`metricProducers`), instead of an SDK histogram. startTelemetry sets
-   * it up; without it, histograms record through `meterProvider` like any OTel histogram.
+   * The fast path: counters, gauges and histograms export through this producer, which must be
+   * attached to the provider's readers (`metricProducers`), instead of SDK instruments.
+   * startTelemetry sets it up; without it, they go through `meterProvider` like any OTel metric.
    */
-  readonly histogramProducer?: HistogramProducer;
+  readonly seriesProducer?: SeriesProducer;
 }
 
 /** Orders: metrics per order stream, and the traced lifecycle of each order. */
@@ -110,7 +110,7 @@ export function createTradingTelemetry(options: TradingTelemetryOptions = {}): T
   const clock = options.clock ?? Date.now;
   const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE_NAME, VERSION);
   const guard = new MeasurementGuard(meter);
-  const ctx: FamilyContext = { meter, guard, cardinalityLimit, ...(options.histogramProducer === undefined ? {} : { histogramProducer: options.histogramProducer }) };
+  const ctx: FamilyContext = { meter, guard, cardinalityLimit, ...(options.seriesProducer === undefined ? {} : { seriesProducer: options.seriesProducer }) };
   const orderMetrics = new OrderMetrics(ctx);
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME, VERSION);
   const tracker = new OrderTracker(

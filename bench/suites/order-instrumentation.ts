@@ -5,7 +5,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import pino from 'pino';
-import { createLogger, createTradingTelemetry, HistogramProducer } from 'trading-telemetry';
+import { createLogger, createTradingTelemetry, SeriesProducer } from 'trading-telemetry';
 import type { Suite } from '../harness.js';
 
 /** Accepts every batch at once: the pipeline's work without a network. */
@@ -19,9 +19,9 @@ function nullStream(): Writable {
 }
 
 /** Real SDK providers, as an instrumented bot has them: batching spans, a Prometheus reader (with the histogram producer when given). */
-export function sdkProviders(histogramProducer?: HistogramProducer): { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider } {
+export function sdkProviders(seriesProducer?: SeriesProducer): { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider } {
   return {
-    meterProvider: new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true, metricProducers: histogramProducer === undefined ? [] : [histogramProducer] })] }),
+    meterProvider: new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true, metricProducers: seriesProducer === undefined ? [] : [seriesProducer] })] }),
     tracerProvider: new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discardingExporter, { maxQueueSize: 65_536, scheduledDelayMillis: 200 })] }),
   };
 }
@@ -33,8 +33,8 @@ export function sdkProviders(histogramProducer?: HistogramProducer): { meterProv
  * duration and fill-ratio histograms, trace ids in the log line), and with the facade.
  */
 export function orderInstrumentationSuite(): Suite {
-  const histogramProducer = new HistogramProducer(); // the fast path, as startTelemetry sets it up
-  const telemetry = createTradingTelemetry({ ...sdkProviders(histogramProducer), histogramProducer });
+  const seriesProducer = new SeriesProducer(); // the fast path, as startTelemetry sets it up
+  const telemetry = createTradingTelemetry({ ...sdkProviders(seriesProducer), seriesProducer });
   const facadeLog = createLogger({ level: 'info', otel: false, destination: nullStream(), env: {} });
 
   const raw = sdkProviders();

@@ -1,7 +1,7 @@
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import client from 'prom-client';
-import { createTradingTelemetry, HistogramProducer } from 'trading-telemetry';
+import { createTradingTelemetry, SeriesProducer } from 'trading-telemetry';
 import type { Suite } from '../harness.js';
 
 /**
@@ -95,9 +95,9 @@ export function gaugeCostSuite(): Suite {
  */
 export function histogramCostSuite(): Suite {
   // The fast path, as startTelemetry sets it up: the producer exports the facade's bucket counts.
-  const histogramProducer = new HistogramProducer();
-  const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true, metricProducers: [histogramProducer] })] });
-  const telemetry = createTradingTelemetry({ meterProvider: provider, histogramProducer });
+  const seriesProducer = new SeriesProducer();
+  const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true, metricProducers: [seriesProducer] })] });
+  const telemetry = createTradingTelemetry({ meterProvider: provider, seriesProducer });
   const bound = telemetry.orders.for({ exchange: 'binance', symbol: 'BTC-USDT', side: 'buy' });
   // Over a provider the producer is not attached to, histograms record through the SDK.
   const sdkPath = createTradingTelemetry({ meterProvider: new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] }) });

@@ -39,7 +39,7 @@ export function selectScenarios(names: readonly string[] = []): ChaosScenario[] 
 }
 
 async function post(url: string, params: Readonly<Record<string, string | number | boolean>>, headers: Record<string, string>): Promise<void> {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
   const response = await fetch(`${url}?${query.toString()}`, { method: 'POST', headers, signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
 }

@@ -2,7 +2,7 @@ import type { Attributes, Histogram, HrTime, Meter } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import { OVERFLOW_ATTRIBUTE, type InstrumentConvention } from '../conventions.js';
 import { Distribution } from './distribution.js';
-import type { HistogramProducer } from './histogram-producer.js';
+import type { SeriesProducer } from './series-producer.js';
 import type { MeasurementGuard } from './measurement-guard.js';
 import { observeInstrument } from './observable.js';
 import { SeriesRegistry } from './series-registry.js';
@@ -25,8 +25,8 @@ export interface FamilyContext {
   readonly meter: Meter;
   readonly guard: MeasurementGuard;
   readonly cardinalityLimit: number;
-  /** When set, histograms export through it (the fast path) instead of an SDK histogram. */
-  readonly histogramProducer?: HistogramProducer;
+  /** When set, counters, gauges and histograms export through it (the fast path) instead of SDK instruments. */
+  readonly seriesProducer?: SeriesProducer;
 }
 
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ [OVERFLOW_ATTRIBUTE]: true });
@@ -40,9 +40,9 @@ function valueSeries(attributes: Attributes): ValueSeries {
 }
 
 /**
- * Series holding plain numbers, read by an observable counter or gauge (per the convention's
- * kind) at collection time. Recording is one addition or assignment; the hot path never
- * hashes attributes.
+ * Series holding plain numbers, read at collection time by the SeriesProducer (the fast path)
+ * or else by an observable counter or gauge (per the convention's kind). Recording is one
+ * addition or assignment; the hot path never hashes attributes.
  */
 export class ValueFamily {
   readonly #registry: SeriesRegistry<ValueSeries>;
@@ -51,9 +51,13 @@ export class ValueFamily {
     this.#registry = new SeriesRegistry(convention.name, ctx.cardinalityLimit, ctx.guard, () =>
       valueSeries(OVERFLOW_ATTRIBUTES),
     );
-    observeInstrument(ctx.meter, convention, (result) => {
-      for (const s of this.#registry.values()) result.observe(s.value, s.attributes);
-    });
+    if (ctx.seriesProducer !== undefined) {
+      ctx.seriesProducer.register({ kind: 'values', convention, startTime: hrTime(), series: () => this.#registry.values() });
+    } else {
+      observeInstrument(ctx.meter, convention, (result) => {
+        for (const s of this.#registry.values()) result.observe(s.value, s.attributes);
+      });
+    }
   }
 
   /** The series for `key`; `attributes()` runs only when the series is new. */
@@ -68,7 +72,7 @@ export class ValueFamily {
 
 /**
  * An explicit-bucket histogram. Each series keeps its bucket counts in a Distribution. With a
- * HistogramProducer in the context those counts are what gets exported (a record never touches
+ * SeriesProducer in the context those counts are what gets exported (a record never touches
  * the SDK); without one, each record also goes to an SDK histogram with the series' frozen
  * attributes, for providers the producer cannot be attached to.
  */
@@ -79,11 +83,11 @@ export class HistogramFamily {
 
   constructor(ctx: FamilyContext, convention: InstrumentConvention, boundaries: readonly number[]) {
     this.#boundaries = boundaries;
-    this.#histogram = ctx.histogramProducer === undefined
+    this.#histogram = ctx.seriesProducer === undefined
       ? ctx.meter.createHistogram(convention.name, { unit: convention.unit, description: convention.description, advice: { explicitBucketBoundaries: [...boundaries] } })
       : undefined;
     this.#registry = new SeriesRegistry(convention.name, ctx.cardinalityLimit, ctx.guard, () => histogramSeries(OVERFLOW_ATTRIBUTES, boundaries));
-    ctx.histogramProducer?.register({ convention, boundaries, series: () => this.#registry.values() });
+    ctx.seriesProducer?.register({ kind: 'histograms', convention, boundaries, series: () => this.#registry.values() });
   }
 
   /** The series for `key`; `attributes()` runs only when the series is new. */

@@ -7,7 +7,7 @@ import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runti
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SCOPE_NAME } from '../conventions.js';
-import { HistogramProducer } from '../metrics/histogram-producer.js';
+import { SeriesProducer } from '../metrics/series-producer.js';
 import { createTradingTelemetry, type TradingTelemetry } from '../trading-telemetry.js';
 import { VERSION } from '../version.js';
 import { mountAlertingRoutes } from '../alerting/alerting-routes.js';
@@ -106,9 +106,9 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   const otlp = otlpProcessors(config);
   // Without OTLP, spans are still created (so trace ids reach logs) but nothing is exported.
   const processors: SpanProcessor[] = [otlp?.spans ?? new NoopSpanProcessor()];
-  // Histograms export from the facade's own bucket counts (no per-record attribute hashing).
-  const histogramProducer = new HistogramProducer();
-  const prometheus = config.server === false ? undefined : new PrometheusExporter({ preventServerStart: true, metricProducers: [histogramProducer] });
+  // The facade's counters, gauges and histograms export from its own numbers (no attribute hashing).
+  const seriesProducer = new SeriesProducer();
+  const prometheus = config.server === false ? undefined : new PrometheusExporter({ preventServerStart: true, metricProducers: [seriesProducer] });
   const sdk = new NodeSDK({
     resource: buildResource(config),
     autoDetectResources: false,
@@ -119,7 +119,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   });
   sdk.start();
 
-  const telemetry = createTradingTelemetry({ cardinalityLimit: config.cardinalityLimit, histogramProducer });
+  const telemetry = createTradingTelemetry({ cardinalityLimit: config.cardinalityLimit, seriesProducer });
   const selfMeter = metrics.getMeterProvider().getMeter(SCOPE_NAME, VERSION);
   otlp?.spans.stats.observe(selfMeter);
   otlp?.logs.stats.observe(selfMeter);
