@@ -27,6 +27,7 @@ export { LiveStream, type LiveStreamOptions } from './server/live-stream.js';
 export { type ApiSources, mountApiRoutes } from './server/api-routes.js';
 export type { HealthSource, LifecycleSource, RecentOrdersSource, SnapshotSource } from './server/dashboard-sources.js';
 export { mountDashboard } from './server/dashboard-assets.js';
+export { PrometheusText } from './server/prometheus-text.js';
 export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
 export { type TraceFields, traceFields } from './logging/trace-fields.js';
 export { isSecretName, REDACTED, redactSecrets } from './secrets.js';

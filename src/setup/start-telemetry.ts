@@ -21,6 +21,7 @@ import { mountHealthRoutes } from '../health/probe-routes.js';
 import { MetricsHistory } from '../history/metrics-history.js';
 import { mountApiRoutes } from '../server/api-routes.js';
 import { mountDashboard } from '../server/dashboard-assets.js';
+import { mountMetricsRoute } from '../server/metrics-route.js';
 import { LiveStream } from '../server/live-stream.js';
 import { TelemetryServer } from '../server/telemetry-server.js';
 import { bounded } from '../bounded.js';
@@ -174,7 +175,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
 
   if (config.server !== false && prometheus !== undefined) {
     server = new TelemetryServer(config.server);
-    server.route('/metrics', (req, res) => prometheus.getMetricsRequestHandler(req, res));
+    mountMetricsRoute(server, prometheus);
     mountHealthRoutes(server, health, lifecycle, { degradedIsReady: config.degradedIsReady });
     if (config.dashboard !== false) {
       const history = new MetricsHistory(config.dashboard.history);
