@@ -5,7 +5,7 @@ export type { DistributionSummary } from './metrics/distribution.js';
 export type { BoundMarketData, Clock, ExchangeView, MarketDataMetrics } from './metrics/market-data-metrics.js';
 export type { OrderKey } from './metrics/order-key.js';
 export type { BoundOrderMetrics, OrderTotals } from './metrics/bound-order-metrics.js';
-export type { BalanceView, PnlUpdate, PnlView, PositionView, PortfolioMetrics } from './metrics/portfolio-metrics.js';
+export type { BalanceView, BoundGauge, PnlUpdate, PnlView, PositionView, PortfolioMetrics } from './metrics/portfolio-metrics.js';
 export { formatReport } from './metrics/report.js';
 export type { SlippageSummary, TelemetrySnapshot } from './metrics/snapshot.js';
 export type { HistogramData } from './metrics/histogram-data.js';

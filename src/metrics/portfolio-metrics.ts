@@ -30,6 +30,11 @@ export interface PnlView {
   readonly total: number;
 }
 
+/** A gauge series bound once; `set` records its new value. */
+export interface BoundGauge {
+  set(value: number): void;
+}
+
 /** P&L of one strategy, or of the whole account when `strategy` is omitted. */
 export interface PnlUpdate {
   readonly realized?: number;
@@ -62,6 +67,19 @@ export class PortfolioMetrics {
   /** Sets the signed position in `symbol` on `exchange`. */
   setPosition(exchange: string, symbol: string, size: number): void {
     this.#set(this.#positions, Instruments.positionSize.name, size, exchange, symbol, Attr.symbol);
+  }
+
+  /**
+   * A handle on the position in `symbol` on `exchange`: the labels are checked once, and each
+   * `set(size)` is a number check and an assignment. For the hot path (a fill handler).
+   */
+  positionGauge(exchange: string, symbol: string): BoundGauge {
+    return this.#bind(this.#positions, Instruments.positionSize.name, exchange, symbol, Attr.symbol);
+  }
+
+  /** A handle on the balance of `asset` on `exchange`, as {@link positionGauge}. */
+  balanceGauge(exchange: string, asset: string): BoundGauge {
+    return this.#bind(this.#balances, Instruments.balance.name, exchange, asset, Attr.asset);
   }
 
   /** Sets the signed balance of `asset` on `exchange`. */
@@ -122,12 +140,23 @@ export class PortfolioMetrics {
   }
 
   #set(family: ValueFamily, instrument: string, value: number, exchange: string, name: string, nameAttr: string): void {
+    const series = this.#series(family, instrument, exchange, name, nameAttr);
+    if (series !== undefined) this.#setValue(series, value, instrument);
+  }
+
+  #bind(family: ValueFamily, instrument: string, exchange: string, name: string, nameAttr: string): BoundGauge {
+    const series = this.#series(family, instrument, exchange, name, nameAttr);
+    if (series === undefined) return { set: () => this.#guard.reject(instrument, 'invalid_label', `exchange ${describeValue(exchange)} / ${describeValue(name)}`) };
+    return { set: (value) => this.#setValue(series, value, instrument) };
+  }
+
+  /** The series of (`exchange`, `name`), or undefined (counted as refused) when a label is invalid. */
+  #series(family: ValueFamily, instrument: string, exchange: string, name: string, nameAttr: string): ValueSeries | undefined {
     if (!isLabelValue(exchange) || !isLabelValue(name)) {
       this.#guard.reject(instrument, 'invalid_label', `exchange ${describeValue(exchange)} / ${describeValue(name)}`);
-      return;
+      return undefined;
     }
-    const series = family.series(`${exchange}\u001f${name}`, () => ({ [Attr.exchange]: exchange, [nameAttr]: name }));
-    this.#setValue(series, value, instrument);
+    return family.series(`${exchange}\u001f${name}`, () => ({ [Attr.exchange]: exchange, [nameAttr]: name }));
   }
 
   #setValue(series: ValueSeries, value: number, instrument: string): void {

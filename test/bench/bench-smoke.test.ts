@@ -11,6 +11,7 @@ describe('npm run bench', () => {
     expect(result.output).toMatch(/ratio facade bound handle \/ prom-client inc\(labels\) = \d+\.\d\d×/);
     expect(result.output).toMatch(/ratio facade unbound .* \/ raw OTel Counter\.add = \d+\.\d\d×/);
     expect(result.output).toMatch(/ratio facade setPosition \/ raw OTel Gauge\.record = \d+\.\d\d×/);
+    expect(result.output).toMatch(/ratio facade bound handle \(positionGauge\) \/ prom-client set\(labels\) = \d+\.\d\d×/);
     expect(result.output).toMatch(/ratio facade bound handle \/ prom-client observe\(labels\) = \d+\.\d\d×/);
     expect(result.output).toMatch(/ratio facade \(orders\.track \+ createLogger\) \/ raw OTel \+ pino by hand = \d+\.\d\d×/);
     for (const series of ['1,000', '10,000', '50,000']) expect(result.output).toContain(`## Scrape cost: /metrics with ${series} series`);

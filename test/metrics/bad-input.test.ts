@@ -108,6 +108,23 @@ describe('bad input', () => {
     expect(await rejected(Instruments.realizedPnl.name, 'non_finite')).toBe(1);
   });
 
+  it('bound position and balance gauges: the same series as the setters; bad labels refuse every set', async () => {
+    h = metricsHarness();
+    const btc = h.telemetry.portfolio.positionGauge('binance', 'BTC-USDT');
+    btc.set(3);
+    btc.set(NaN); // refused, the 3 stays
+    h.telemetry.portfolio.balanceGauge('binance', 'USDT').set(-250);
+    expect(await h.value(Instruments.positionSize.name, { [Attr.symbol]: 'BTC-USDT' })).toBe(3);
+    h.telemetry.portfolio.setPosition('binance', 'BTC-USDT', 4);
+    expect(await h.value(Instruments.positionSize.name, { [Attr.symbol]: 'BTC-USDT' })).toBe(4);
+    expect(await h.value(Instruments.balance.name, { [Attr.asset]: 'USDT' })).toBe(-250);
+    const bad = h.telemetry.portfolio.positionGauge('bin ance', 'BTC-USDT');
+    bad.set(1);
+    bad.set(2);
+    expect(await rejected(Instruments.positionSize.name, 'invalid_label')).toBe(3); // at bind, then each set
+    expect(await rejected(Instruments.positionSize.name, 'non_finite')).toBe(1);
+  });
+
   it('refuses fill ratios outside 0..1', async () => {
     h = metricsHarness();
     const orders = h.telemetry.orders.for(key);
