@@ -100,8 +100,9 @@ export class HistogramFamily {
   }
 
   record(series: HistogramSeries, value: number): void {
-    this.#histogram?.record(value, series.attributes);
-    series.distribution.record(value);
+    const normalized = value + 0; // -0 becomes 0, so a min of "-0" never reaches a snapshot or an export
+    this.#histogram?.record(normalized, series.attributes);
+    series.distribution.record(normalized);
   }
 
   /** One distribution merging every series that `include` accepts (all of them by default). */

@@ -1,8 +1,14 @@
 import { type Attributes, type Context, context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { Attr, type OrderStage, type RejectReason, SpanAttr, type TerminalStatus } from '../conventions.js';
+import { isNonNegativeAmount } from '../metrics/numbers.js';
 import type { BoundOrderMetrics } from '../metrics/bound-order-metrics.js';
 import type { LifecycleErrors } from './lifecycle-errors.js';
 import type { FillDetails, OrderIntent, OrderSummary, StageRecord } from './order-intent.js';
+
+/** `fill` when it is an object; JS callers may pass null or anything else, read as no details. */
+function fillDetails(fill: FillDetails | undefined): FillDetails {
+  return typeof fill === 'object' && (fill as FillDetails | null) !== null ? fill : {};
+}
 
 /** What an {@link OrderTrace} records into. */
 export interface OrderTraceDeps {
@@ -123,10 +129,13 @@ export class OrderTrace {
   /** The exchange acknowledged the order. */
   acknowledged(details: { readonly exchangeOrderId?: string } = {}): this {
     const attributes: Attributes = {};
-    if (details.exchangeOrderId !== undefined) {
-      this.#exchangeOrderId = details.exchangeOrderId;
-      attributes[SpanAttr.exchangeOrderId] = details.exchangeOrderId;
-      this.#span.setAttribute(SpanAttr.exchangeOrderId, details.exchangeOrderId);
+    const raw: unknown = typeof details === 'object' && (details as object | null) !== null ? details.exchangeOrderId : undefined;
+    // Numeric exchange order ids (common) are written out; anything else is ignored.
+    const exchangeOrderId = typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : undefined;
+    if (exchangeOrderId !== undefined) {
+      this.#exchangeOrderId = exchangeOrderId;
+      attributes[SpanAttr.exchangeOrderId] = exchangeOrderId;
+      this.#span.setAttribute(SpanAttr.exchangeOrderId, exchangeOrderId);
     }
     this.#advance('acknowledged', attributes);
     return this;
@@ -141,7 +150,8 @@ export class OrderTrace {
   /** The order filled completely. `fill` describes the last fill (quantity defaults to what remained). */
   filled(fill: FillDetails = {}): this {
     const remaining = Math.max(0, this.intent.quantity - this.#filledQuantity);
-    const attributes = this.#fill({ quantity: fill.quantity ?? remaining, ...(fill.price === undefined ? {} : { price: fill.price }) });
+    const last = fillDetails(fill);
+    const attributes = this.#fill({ quantity: last.quantity ?? remaining, ...(last.price === undefined ? {} : { price: last.price }) });
     if (this.#finish('filled', attributes)) this.#deps.metrics.filled();
     return this;
   }
@@ -209,19 +219,22 @@ export class OrderTrace {
   #fill(fill: FillDetails): Attributes {
     const attributes: Attributes = {};
     if (this.#done) return attributes;
-    const quantity = fill.quantity ?? 0;
+    // Fill details from JS callers may be anything; only finite non-negative numbers are used.
+    const details = fillDetails(fill);
+    const quantity = isNonNegativeAmount(details.quantity) ? details.quantity : 0;
+    const price = isNonNegativeAmount(details.price) ? details.price : undefined;
     if (quantity > 0) {
       this.#filledQuantity += quantity;
       attributes[SpanAttr.fillQuantity] = quantity;
       this.#deps.metrics.trade();
     }
-    if (fill.price !== undefined) {
-      attributes[SpanAttr.fillPrice] = fill.price;
-      this.#filledNotional += fill.price * quantity;
+    if (price !== undefined) {
+      attributes[SpanAttr.fillPrice] = price;
+      this.#filledNotional += price * quantity;
       const expected = this.intent.price;
       if (expected !== undefined && expected > 0) {
         const sign = this.intent.side === 'buy' ? 1 : -1;
-        const bps = (sign * (fill.price - expected) * 10_000) / expected;
+        const bps = (sign * (price - expected) * 10_000) / expected;
         attributes[SpanAttr.slippageBps] = bps;
         this.#deps.metrics.slippage(bps);
       }

@@ -1,5 +1,6 @@
 import { type Context, context, type Tracer } from '@opentelemetry/api';
 import type { RejectReason } from '../conventions.js';
+import { isNonNegativeAmount } from '../metrics/numbers.js';
 import type { OrderMetrics } from '../metrics/order-metrics.js';
 import { contextWithCorrelationId, correlationIdOf, newCorrelationId } from './correlation-id.js';
 import type { LifecycleErrors } from './lifecycle-errors.js';
@@ -32,6 +33,16 @@ export type StageUpdate =
   | { readonly stage: 'acknowledged'; readonly exchangeOrderId?: string }
   | ({ readonly stage: 'partially_filled' | 'filled' } & FillDetails)
   | { readonly stage: 'rejected'; readonly reason: RejectReason; readonly message?: string };
+
+/**
+ * `intent` with a quantity and a price the lifecycle can compute with: a quantity that is not a
+ * finite non-negative number counts as 0 (no fill ratio), a price that is not a finite positive
+ * number as absent (no slippage). JS callers can pass anything; arithmetic on it must not throw.
+ */
+function withUsableNumbers(intent: OrderIntent): OrderIntent {
+  const { price, ...rest } = intent;
+  return { ...rest, quantity: isNonNegativeAmount(intent.quantity) ? intent.quantity : 0, ...(isNonNegativeAmount(price) && price > 0 ? { price } : {}) };
+}
 
 /**
  * The caller's client order id as a string: numeric ids (many exchanges use them) are written
@@ -82,7 +93,7 @@ export class OrderTracker {
         now: this.#deps.now,
         onDone: (done) => this.#finished(done),
       },
-      intent,
+      withUsableNumbers(intent),
       correlationId,
       parent,
     );

@@ -42,8 +42,14 @@ describe('tracing, logging, health, alerting and config APIs under arbitrary inp
         (intent, updates) => {
           const order = handle.telemetry.orders.track((intent as never));
           for (const update of updates) handle.telemetry.orders.update(order.correlationId, (update as never));
-          order.filled(({ quantity: intent.quantity, price: intent.price } as never));
-          order.rejected((updates[0]?.reason as never));
+          order.acknowledged(intent.clientOrderId as never);
+          order.partiallyFilled(updates[0] as never);
+          order.filled({ quantity: intent.quantity, price: intent.price } as never);
+          order.filled(intent.side as never); // finished twice: counted, not thrown
+          order.rejected(updates[0]?.reason as never, intent.symbol as never);
+          order.cancelled();
+          order.expired();
+          expect(order.run(() => 5)).toBe(5);
           expect(typeof order.summary().correlationId).toBe('string');
         },
       ),
@@ -121,11 +127,12 @@ describe('tracing, logging, health, alerting and config APIs under arbitrary inp
     const metric = { name: 'm', direction: 'both', read: () => undefined } as const;
     const detector = new AnomalyDetector([metric], { warmupSamples: 3 });
     const governor = new ActivityGovernor();
+    expect(detector.score(metric, { toString: 0 } as never, 0)).toBeUndefined(); // found by this test: it used to throw
     fc.assert(
-      fc.property(anyNumber, fc.integer({ min: 0, max: 2 ** 40 }), anyValue, (value, at, intent) => {
-        const detection = detector.score(metric, (value as never), at);
+      fc.property(anyNumber, fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), anyNumber), anyValue, (value, at, intent) => {
+        const detection = detector.score(metric, value as never, at as never);
         if (detection !== undefined) expect(Number.isFinite(detection.threshold)).toBe(true);
-        expect(typeof governor.allow((intent as never)).allowed).toBe('boolean');
+        expect(typeof governor.allow(intent as never).allowed).toBe('boolean');
       }),
       { numRuns: RUNS },
     );

@@ -98,6 +98,8 @@ export class AnomalyDetector {
 
   /** Scores one value of one metric at `at` (epoch ms); the detection, if it is anomalous. */
   score(metric: WatchedMetric, value: number, at: number): Detection | undefined {
+    // Callers in JS can pass anything: a value that is not a finite number is never scored or learnt.
+    if (typeof value !== 'number' || !Number.isFinite(value) || typeof at !== 'number' || !Number.isFinite(at)) return undefined;
     const baseline = this.#baselines.get(metric.name);
     const volatility = this.#volatility.get(metric.name);
     if (baseline === undefined || volatility === undefined) return undefined;
