@@ -67,7 +67,8 @@ describe('the live dashboard in real Chromium, against the running example bot',
     await page.fill('#search', order.correlationId);
     const row = page.locator(`#orders tbody tr[data-correlation-id="${order.correlationId}"]`);
     await row.waitFor({ timeout: 10_000 });
-    expect(await page.locator('#orders tbody tr').count()).toBe(1);
+    // The row may already be listed before the search result renders: wait for the filtered table.
+    await expect.poll(() => page.locator('#orders tbody tr').count(), { timeout: 10_000 }).toBe(1);
 
     // The waterfall: one bar per stage, durations equal to the exported stage spans', slowest highlighted.
     await row.click();
