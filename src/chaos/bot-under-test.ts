@@ -18,6 +18,16 @@ export interface BotCommand {
  */
 export const EXAMPLE_BOT: BotCommand = { command: ['node_modules/.bin/tsx', 'examples/trading-bot/main.ts', '--port', '0'] };
 
+/** Sends `signal` to the child's whole process group; a group already gone is not an error. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: it has exited
+  }
+}
+
 /** The url and exchange of a `{"ready":true,…}` line; undefined for any other line (logs, text). */
 function readyLine(line: string): { url: string; exchange: string } | undefined {
   if (!line.startsWith('{')) return undefined;
@@ -50,11 +60,16 @@ export class BotUnderTest {
   static async start(bot: BotCommand): Promise<BotUnderTest> {
     const [program, ...args] = bot.command;
     if (program === undefined) throw new Error('the bot command is empty');
-    const child = spawn(program, args, { cwd: bot.cwd, env: { ...process.env, ...bot.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so stopping it reaches wrappers' children too (npm, sh, tsx).
+    const child = spawn(program, args, { cwd: bot.cwd, env: { ...process.env, ...bot.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exit = new Promise<number | null>((resolve) => {
       child.once('exit', (code) => resolve(code));
       child.once('error', () => resolve(null));
     });
+    // If the runner itself exits (Ctrl-C, a crash), the bot's group goes with it.
+    const reap = (): void => signalGroup(child, 'SIGKILL');
+    process.once('exit', reap);
+    void exit.then(() => process.off('exit', reap));
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     const timeout = bot.readyTimeoutMillis ?? 60_000;
@@ -71,7 +86,7 @@ export class BotUnderTest {
         reject(new Error(`the bot exited (${String(code)}) before it was ready:\n${stderr}`));
       });
     }).catch((error: unknown) => {
-      child.kill('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       throw error;
     });
     return new BotUnderTest(child, exit, ready.url, ready.exchange);
@@ -82,13 +97,19 @@ export class BotUnderTest {
     return this.#exitCode;
   }
 
-  /** SIGTERM, then SIGKILL after `graceMillis`; resolves with the exit code (null when killed). */
+  /**
+   * SIGTERM, then SIGKILL of its process group after `graceMillis`; resolves with the exit code
+   * (null when killed). The command should pass SIGTERM on to the bot (node and tsx do; npm does not).
+   */
   async stop(graceMillis = 15_000): Promise<number | null> {
     if (this.#exitCode !== undefined) return this.#exitCode;
+    // SIGTERM to the bot's own process only: wrappers such as tsx relay it, and a second copy
+    // through the group would read as a second Ctrl-C (forced exit).
     this.#child.kill('SIGTERM');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMillis);
+    const timer = setTimeout(() => signalGroup(this.#child, 'SIGKILL'), graceMillis);
     const code = await this.#exit;
     clearTimeout(timer);
+    signalGroup(this.#child, 'SIGKILL'); // anything a wrapper left behind
     return code;
   }
 }

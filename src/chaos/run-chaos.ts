@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BotObserver } from './bot-observer.js';
 import { type BotCommand, BotUnderTest, EXAMPLE_BOT } from './bot-under-test.js';
 import { runScenario, type ScenarioResult } from './chaos-runner.js';
@@ -69,6 +71,8 @@ export async function runChaos(options: RunChaosOptions = {}): Promise<ChaosRepo
         OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=1024`.trim(),
         LOG_LEVEL: 'warn',
+        // The example bot's incident history, fresh for this run (other bots ignore it).
+        BOT_INCIDENTS_PATH: join(tmpdir(), `trading-telemetry-chaos-${process.pid}-${started}`, 'incidents.jsonl'),
         ...command.env,
       },
     });

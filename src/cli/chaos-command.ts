@@ -40,6 +40,8 @@ export function parseChaosArguments(argv: readonly string[]): ChaosArguments {
 /** Runs the drills, writes reliability-report.md and .json into the out dir; resolves with the exit code. */
 export async function chaosCommand(argv: readonly string[]): Promise<number> {
   const args = parseChaosArguments(argv);
+  // Ctrl-C ends the run through process exit, which stops the bot's process group.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const report = await runChaos({
     scenarios: args.scenarios,
     profile: args.profile,

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -19,9 +21,11 @@ export interface BotProcess {
 }
 
 export async function startBotProcess(args: readonly string[], env: Record<string, string> = {}): Promise<BotProcess> {
+  // Each bot keeps its own incident history, so one test never sees another run's incidents.
+  const incidents = join(await mkdtemp(join(tmpdir(), 'bot-incidents-')), 'incidents.jsonl');
   const child = spawn('npm', ['start', '--silent', '--', ...args], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', BOT_INCIDENTS_PATH: incidents, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exit = new Promise<number | null>((done) => child.once('exit', done));
