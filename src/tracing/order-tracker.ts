@@ -41,7 +41,9 @@ export type StageUpdate =
  */
 function withUsableNumbers(intent: OrderIntent): OrderIntent {
   const { price, ...rest } = intent;
-  return { ...rest, quantity: isNonNegativeAmount(intent.quantity) ? intent.quantity : 0, ...(isNonNegativeAmount(price) && price > 0 ? { price } : {}) };
+  const usablePrice = isNonNegativeAmount(price) && price > 0;
+  if (isNonNegativeAmount(intent.quantity) && (price === undefined || usablePrice)) return intent; // the usual case: no copy
+  return { ...rest, quantity: isNonNegativeAmount(intent.quantity) ? intent.quantity : 0, ...(usablePrice ? { price } : {}) };
 }
 
 /**

@@ -19,12 +19,12 @@ import {
   withSpan,
 } from 'trading-telemetry';
 import { resolveConfig } from '../../src/setup/config.js';
+import { anyNumber } from '../support/arbitraries.js';
 import { run } from '../support/processes.js';
 
 const RUNS = 1000;
 const anyString = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ minLength: 200, maxLength: 3000 }), fc.constantFrom('a"b', 'a\nb', '💥', '', '{x="y"}'));
 const anyValue = fc.oneof(anyString, fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0), fc.anything());
-const anyNumber = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, Number.MAX_VALUE), fc.integer(), fc.anything());
 
 describe('tracing, logging, health, alerting and config APIs under arbitrary input (fast-check, 1000 runs each)', () => {
   let handle: TelemetryHandle;

@@ -10,6 +10,7 @@ import {
   type TelemetryHandle,
   startTelemetry,
 } from 'trading-telemetry';
+import { anyNumber } from '../support/arbitraries.js';
 import { run } from '../support/processes.js';
 
 const RUNS = 1000;
@@ -21,13 +22,6 @@ const anyLabel = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 80 }),
   fc.string({ minLength: 60, maxLength: 5000 }),
   fc.constantFrom('a"b', 'a\nb', 'a\\b', 'a b', '', 'é', '💥', '{x="y"}'),
-  fc.anything(),
-);
-/** Anything a JS caller might pass where a number is expected. */
-const anyNumber = fc.oneof(
-  fc.double(),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE),
-  fc.integer(),
   fc.anything(),
 );
 function anyMember(members: readonly string[]): fc.Arbitrary<unknown> {
