@@ -40,9 +40,9 @@ export type StageUpdate =
  * number as absent (no slippage). JS callers can pass anything; arithmetic on it must not throw.
  */
 function withUsableNumbers(intent: OrderIntent): OrderIntent {
+  const usablePrice = isNonNegativeAmount(intent.price) && intent.price > 0;
+  if (isNonNegativeAmount(intent.quantity) && (intent.price === undefined || usablePrice)) return intent; // the usual case: no copy
   const { price, ...rest } = intent;
-  const usablePrice = isNonNegativeAmount(price) && price > 0;
-  if (isNonNegativeAmount(intent.quantity) && (price === undefined || usablePrice)) return intent; // the usual case: no copy
   return { ...rest, quantity: isNonNegativeAmount(intent.quantity) ? intent.quantity : 0, ...(usablePrice ? { price } : {}) };
 }
 
