@@ -41,10 +41,13 @@ export function orderKeyProblem(key: OrderKey): KeyProblem | undefined {
   return undefined;
 }
 
-/** A string that identifies the key's label values, or undefined when it cannot be one. */
+/**
+ * A string that identifies the key's label values, or undefined when it cannot be one. An
+ * omitted order type is the `limit` it is labelled as, so both spellings are one series.
+ */
 export function orderKeyString(key: OrderKey): string | undefined {
   if (typeof key !== 'object' || (key as OrderKey | null) === null) return undefined;
-  return labelKey(key.exchange, key.symbol, key.side, key.orderType, key.strategy);
+  return labelKey(key.exchange, key.symbol, key.side, key.orderType ?? 'limit', key.strategy);
 }
 
 /** The labels of a valid key. */

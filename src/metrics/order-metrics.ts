@@ -5,17 +5,19 @@ import type { FamilyContext } from './instrument-families.js';
 import { observeInstrument } from './observable.js';
 import { type OrderKey, orderKeyAttributes, orderKeyProblem, orderKeyString } from './order-key.js';
 import { OrderFamilies, OrderStream } from './order-stream.js';
+import { OrderStreamIndex } from './order-stream-index.js';
 import { refusedOrderStream } from './refused-order-stream.js';
 import { SeriesRegistry } from './series-registry.js';
 
 /**
  * Order counters and latency histograms, per order stream. Bind once with
  * {@link OrderMetrics.for} and keep the handle; calling `for()` per order also works and
- * costs one map lookup.
+ * costs two map lookups.
  */
 export class OrderMetrics {
   readonly #families: OrderFamilies;
   readonly #streams: SeriesRegistry<OrderStream>;
+  readonly #index = new OrderStreamIndex<OrderStream>();
 
   constructor(ctx: FamilyContext) {
     const families = new OrderFamilies(ctx, ctx.guard);
@@ -33,14 +35,17 @@ export class OrderMetrics {
 
   /** Resolves the labels of `key` once; the returned handle only records. */
   for(key: OrderKey): BoundOrderMetrics {
+    const indexed = typeof key === 'object' && (key as OrderKey | null) !== null ? this.#index.find(key) : undefined;
+    if (indexed !== undefined) return indexed;
     const streamKey = orderKeyString(key);
-    const known = streamKey === undefined ? undefined : this.#streams.find(streamKey);
-    if (known !== undefined) return known;
     const problem = orderKeyProblem(key);
     if (problem !== undefined || streamKey === undefined) {
       return refusedOrderStream(this.#families.guard, problem ?? { reason: 'invalid_label', detail: 'order key fields must be strings' });
     }
-    return this.#streams.get(streamKey, () => new OrderStream(this.#families, Object.freeze(orderKeyAttributes(key))));
+    const stream = this.#streams.get(streamKey, () => new OrderStream(this.#families, Object.freeze(orderKeyAttributes(key))));
+    // The overflow stream is not indexed: each lookup that lands there is counted.
+    if (this.#streams.find(streamKey) === stream) this.#index.add(key, stream);
+    return stream;
   }
 
   /** Totals across every stream. */

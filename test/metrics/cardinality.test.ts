@@ -29,6 +29,16 @@ describe('cardinality limit', () => {
     expect(h.telemetry.snapshot().orders.placed).toBe(2100);
   });
 
+  it('resolves an order stream once per key however the key is spelled, and counts every lookup that lands in the overflow', async () => {
+    h = metricsHarness({ cardinalityLimit: 3 });
+    const key = { exchange: 'x', symbol: 'BTC-USD', side: 'buy' } as const;
+    expect(h.telemetry.orders.for({ ...key, orderType: 'limit' })).toBe(h.telemetry.orders.for(key)); // limit is the default type
+    h.telemetry.orders.for({ ...key, side: 'sell' }).placed();
+    for (let i = 0; i < 5; i++) h.telemetry.orders.for({ ...key, symbol: 'ETH-USD' }).placed(); // the third stream: over the limit
+    expect(await h.value(Instruments.cardinalityOverflow.name, { instrument: Instruments.activeOrders.name })).toBe(5);
+    expect(h.telemetry.snapshot().orders.placed).toBe(6);
+  });
+
   it('rejects a limit that is not a positive integer with a typed error naming the option', () => {
     expect(() => createTradingTelemetry({ cardinalityLimit: 0 })).toThrow(TelemetryConfigError);
     expect(() => createTradingTelemetry({ cardinalityLimit: 1.5 })).toThrow(/cardinalityLimit/);
