@@ -10,9 +10,17 @@ const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]+/g;
 /** The replacement for a redacted value. */
 export const REDACTED = '[Redacted]';
 
+/** Field names already classified: log lines repeat the same few names, so most are a lookup. */
+const knownNames = new Map<string, boolean>();
+const KNOWN_NAMES_LIMIT = 4096;
+
 /** Whether a field named `name` holds a secret. */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  const known = knownNames.get(name);
+  if (known !== undefined) return known;
+  const secret = SECRET_NAME.test(name);
+  if (knownNames.size < KNOWN_NAMES_LIMIT) knownNames.set(name, secret);
+  return secret;
 }
 
 /** `text` with `apiKey=…`-style pairs and bearer tokens replaced. */
@@ -38,9 +46,12 @@ export function redactSecrets<T>(value: T, depth = 8): T {
   }
   if (value instanceof Error || value instanceof Date || Buffer.isBuffer(value)) return value;
   let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+  const fields = value as Record<string, unknown>;
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const item = fields[key];
     const redacted = isSecretName(key) && item !== undefined && item !== null ? REDACTED : redactSecrets(item, depth - 1);
-    if (redacted !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
+    if (redacted !== item) (copy ??= { ...fields })[key] = redacted;
   }
   return (copy ?? value) as T;
 }

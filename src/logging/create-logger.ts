@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { type DestinationStream, type Level, type Logger, type LoggerOptions as PinoOptions, pino } from 'pino';
 import { TelemetryConfigError } from '../errors.js';
-import { redactSecrets } from '../secrets.js';
+import { redactSecrets, redactText } from '../secrets.js';
 import { emitToOtel } from './otel-log-bridge.js';
 import { traceFields } from './trace-fields.js';
 
@@ -58,10 +58,10 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
           const bindings = this.bindings();
           emitToOtel(levelNumber, args, bindings, typeof bindings.component === 'string' ? bindings.component : options.component);
         }
-        const [first, ...rest] = args;
-        // Messages are redacted too (`apiKey=…` inside a string).
-        if (typeof first === 'string') return method.apply(this, [redactSecrets(first), ...rest] as Parameters<typeof method>);
-        if (typeof rest[0] === 'string') return method.apply(this, [first, redactSecrets(rest[0]), ...rest.slice(1)] as Parameters<typeof method>);
+        // Messages are redacted too (`apiKey=…` inside a string). `args` is this call's own array.
+        const messageAt = typeof args[0] === 'string' ? 0 : 1;
+        const message: unknown = args[messageAt];
+        if (typeof message === 'string') args[messageAt] = redactText(message);
         return method.apply(this, args);
       },
     },

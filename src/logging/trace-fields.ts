@@ -9,6 +9,9 @@ export interface TraceFields {
   correlation_id?: string;
 }
 
+/** W3C trace flags as two hex digits, for every flags byte. */
+const FLAGS_HEX: readonly string[] = Array.from({ length: 256 }, (_, flags) => flags.toString(16).padStart(2, '0'));
+
 /**
  * The active trace and order context as log fields: `trace_id`, `span_id`, `trace_flags`
  * (W3C hex) and `correlation_id`. Empty outside any span or order. This is the pino mixin,
@@ -21,7 +24,7 @@ export function traceFields(): TraceFields {
   if (spanContext !== undefined && isSpanContextValid(spanContext)) {
     fields.trace_id = spanContext.traceId;
     fields.span_id = spanContext.spanId;
-    fields.trace_flags = spanContext.traceFlags.toString(16).padStart(2, '0');
+    fields.trace_flags = FLAGS_HEX[spanContext.traceFlags] ?? spanContext.traceFlags.toString(16).padStart(2, '0');
   }
   const correlationId = correlationIdOf(active);
   if (correlationId !== undefined) fields.correlation_id = correlationId;
