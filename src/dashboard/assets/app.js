@@ -179,11 +179,14 @@ async function openWaterfall(correlationId) {
   $('wf-title').textContent = `${order.side.toUpperCase()} ${fmtQty(order.quantity)} ${order.symbol} · ${order.stage}`;
   $('wf-meta').textContent = `correlation id ${order.correlationId} · trace ${order.traceId} · total ${fmtMillis(total)}${order.exchangeOrderId ? ` · exchange id ${order.exchangeOrderId}` : ''}${order.rejectReason ? ` · rejected: ${order.rejectReason}` : ''}`;
   let previous = order.startedAt;
-  $('wf-bars').replaceChildren(...order.stages.slice(1).map((s) => {
+  const stages = order.stages.slice(1);
+  // One bar is the slowest, even when a stage repeats (several partial fills): the first longest, as slowestStage is.
+  const slowest = stages.reduce((best, s, i) => (s.durationMs > (stages[best]?.durationMs ?? 0) ? i : best), -1);
+  $('wf-bars').replaceChildren(...stages.map((s, i) => {
     const left = ((previous - order.startedAt) / total) * 100;
     const width = ((s.at - previous) / total) * 100;
     previous = s.at;
-    return el('div', { class: `bar-row${s.stage === order.slowestStage ? ' slowest' : ''}`, 'data-stage': s.stage, 'data-duration-ms': String(s.durationMs) },
+    return el('div', { class: `bar-row${i === slowest ? ' slowest' : ''}`, 'data-stage': s.stage, 'data-duration-ms': String(s.durationMs) },
       el('span', { class: 'stage-name' }, s.stage),
       el('div', { class: 'bar-track' }, el('div', { class: 'bar', style: `left:${left}%;width:${width}%` })),
       el('span', { class: 'bar-value' }, fmtMillis(s.durationMs)));
