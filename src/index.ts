@@ -14,7 +14,7 @@ export { createTradingTelemetry, type OrdersTelemetry, type TradingTelemetry, ty
 export { contextWithCorrelationId, correlationIdOf, newCorrelationId, withCorrelationId } from './tracing/correlation-id.js';
 export type { FillDetails, OrderIntent, OrderSummary, StageRecord } from './tracing/order-intent.js';
 export type { OrderTrace } from './tracing/order-trace.js';
-export type { OrderTrackerOptions, StageUpdate } from './tracing/order-tracker.js';
+export type { OrderTrackerOptions, ResolvedOrderTrackerOptions, StageUpdate } from './tracing/order-tracker.js';
 export { type Carrier, extract, inject } from './tracing/propagation.js';
 export type { StageLatency, StageReport } from './tracing/stage-report.js';
 export { type AnyFunction, traced, type TracedMethodDecorator, type TracedOptions, withSpan } from './tracing/traced.js';

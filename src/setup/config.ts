@@ -4,6 +4,7 @@ import type { ProcessLifecycleOptions } from '../health/process-lifecycle.js';
 import type { HistoryOptions } from '../history/metrics-history.js';
 import { DEFAULT_CARDINALITY_LIMIT } from '../conventions.js';
 import { TelemetryConfigError } from '../errors.js';
+import { type OrderTrackerOptions, type ResolvedOrderTrackerOptions, resolveOrderTrackerOptions } from '../tracing/order-tracker.js';
 
 /** Options of {@link startTelemetry}. Every option wins over its `OTEL_*` environment variable. */
 export interface StartTelemetryOptions {
@@ -45,6 +46,8 @@ export interface StartTelemetryOptions {
   readonly runtimeMetrics?: boolean;
   /** Series one instrument may hold. Default 2000. */
   readonly cardinalityLimit?: number;
+  /** Order tracing: open-order bound, lifecycle timeout, finished orders kept, stage events or stage spans. */
+  readonly orders?: OrderTrackerOptions;
   /** Upper bound for `forceFlush()` and `shutdown()`, in ms. Default 5000. */
   readonly shutdownTimeoutMillis?: number;
   /** Turn everything off (as `OTEL_SDK_DISABLED=true` does). */
@@ -79,6 +82,7 @@ export interface ResolvedConfig {
     | { readonly tracesUrl: string; readonly logsUrl: string; readonly maxQueueSize: number; readonly timeoutMillis: number };
   readonly runtimeMetrics: boolean;
   readonly cardinalityLimit: number;
+  readonly orders: ResolvedOrderTrackerOptions;
   readonly shutdownTimeoutMillis: number;
   readonly degradedIsReady: boolean;
   readonly builtInChecks: boolean;
@@ -204,6 +208,7 @@ export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConf
           },
     runtimeMetrics: options.runtimeMetrics ?? true,
     cardinalityLimit: parse('cardinalityLimit', positiveInt, options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT),
+    orders: resolveOrderTrackerOptions(options.orders, 'orders.'),
     shutdownTimeoutMillis: parse('shutdownTimeoutMillis', positiveInt, options.shutdownTimeoutMillis ?? 5000),
     dashboard:
       options.dashboard === false || server === false

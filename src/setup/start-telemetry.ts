@@ -89,7 +89,7 @@ function otlpProcessors(config: ResolvedConfig): { spans: BoundedSpanProcessor; 
 export async function startTelemetry(options: StartTelemetryOptions = {}): Promise<TelemetryHandle> {
   const config = resolveConfig(options);
   if (config.disabled) {
-    const telemetry = createTradingTelemetry({ meterProvider: NOOP_METER_PROVIDER, cardinalityLimit: config.cardinalityLimit });
+    const telemetry = createTradingTelemetry({ ...config.orders, meterProvider: NOOP_METER_PROVIDER, cardinalityLimit: config.cardinalityLimit });
     return {
       telemetry,
       config,
@@ -120,7 +120,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   });
   sdk.start();
 
-  const telemetry = createTradingTelemetry({ cardinalityLimit: config.cardinalityLimit, seriesProducer });
+  const telemetry = createTradingTelemetry({ ...config.orders, cardinalityLimit: config.cardinalityLimit, seriesProducer });
   const selfMeter = metrics.getMeterProvider().getMeter(SCOPE_NAME, VERSION);
   otlp?.spans.stats.observe(selfMeter);
   otlp?.logs.stats.observe(selfMeter);

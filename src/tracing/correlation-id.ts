@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { type Context, context, propagation } from '@opentelemetry/api';
 import { Attr } from '../conventions.js';
 
-const CORRELATION_KEY = Symbol.for('trading-telemetry.correlation_id');
-
 /**
  * A new UUIDv7: 48 bits of Unix milliseconds, then random bits, so ids sort by creation time
  * (handy in logs and incident history) and never collide in practice.
@@ -18,19 +16,17 @@ export function newCorrelationId(now: number = Date.now()): string {
 }
 
 /**
- * `ctx` carrying `correlationId` twice: under our own context key (cheap to read in the
- * log mixin) and as W3C baggage `trading.correlation_id` (so it crosses process boundaries
- * with {@link inject}).
+ * `ctx` carrying `correlationId` as W3C baggage `trading.correlation_id`: read back by
+ * {@link correlationIdOf}, and carried across process boundaries by {@link inject} (and by
+ * any instrumentation that propagates baggage).
  */
 export function contextWithCorrelationId(correlationId: string, ctx: Context = context.active()): Context {
   const baggage = (propagation.getBaggage(ctx) ?? propagation.createBaggage()).setEntry(Attr.correlationId, { value: correlationId });
-  return propagation.setBaggage(ctx, baggage).setValue(CORRELATION_KEY, correlationId);
+  return propagation.setBaggage(ctx, baggage);
 }
 
-/** The correlation id active in `ctx`: ours first, then one that arrived as baggage. */
+/** The correlation id active in `ctx`, set here or arrived as baggage from another process. */
 export function correlationIdOf(ctx: Context = context.active()): string | undefined {
-  const own = ctx.getValue(CORRELATION_KEY);
-  if (typeof own === 'string') return own;
   return propagation.getBaggage(ctx)?.getEntry(Attr.correlationId)?.value;
 }
 

@@ -10,14 +10,15 @@ function fillDetails(fill: FillDetails | undefined): FillDetails {
   return typeof fill === 'object' && (fill as FillDetails | null) !== null ? fill : {};
 }
 
-/** What an {@link OrderTrace} records into. */
+/** What every {@link OrderTrace} of one tracker shares. */
 export interface OrderTraceDeps {
   readonly tracer: Tracer;
-  readonly metrics: BoundOrderMetrics;
   readonly errors: LifecycleErrors;
   /** Epoch milliseconds with sub-millisecond precision. */
   readonly now: () => number;
-  /** Called once when the order reaches a terminal stage. */
+  /** A child span per stage (true) or an event per stage on the lifecycle span (false). */
+  readonly stageSpans: boolean;
+  /** Called once when an order reaches a terminal stage. */
   readonly onDone: (order: OrderTrace) => void;
 }
 
@@ -46,9 +47,10 @@ const MAY_FOLLOW: Partial<Record<OrderStage, readonly number[]>> = {
 
 /**
  * One order's life as a trace: a lifecycle span `order.lifecycle` from creation to its
- * terminal stage, with one child span per stage covering the time since the previous stage
- * (so Jaeger's waterfall shows where the time went). Every stage also feeds the stage
- * histogram, and terminal stages the order counters, fill ratio and order duration.
+ * terminal stage. Each stage is an event `order.<stage>` on it, carrying the time since the
+ * previous stage; with `stageSpans` it is instead a child span covering that time, so Jaeger's
+ * waterfall draws it (about 2 µs more per stage). Every stage also feeds the stage histogram,
+ * and terminal stages the order counters, fill ratio and order duration.
  *
  * Methods never throw. A call that does not fit the lifecycle (finishing twice, a fill before
  * the ack) is counted in `trading.telemetry.lifecycle_errors` and, while the span is open,
@@ -60,6 +62,7 @@ export class OrderTrace {
   /** The context to run order code in: the lifecycle span active, the correlation id in baggage. */
   readonly context: Context;
   readonly #deps: OrderTraceDeps;
+  readonly #metrics: BoundOrderMetrics;
   readonly #span: Span;
   readonly #startedAt: number;
   readonly #stages: StageRecord[] = [];
@@ -72,8 +75,9 @@ export class OrderTrace {
   #rejectReason: RejectReason | null = null;
   #error: string | null = null;
 
-  constructor(deps: OrderTraceDeps, intent: OrderIntent, correlationId: string, parent: Context) {
+  constructor(deps: OrderTraceDeps, metrics: BoundOrderMetrics, intent: OrderIntent, correlationId: string, parent: Context) {
     this.#deps = deps;
+    this.#metrics = metrics;
     this.intent = intent;
     this.correlationId = correlationId;
     this.#startedAt = deps.now();
@@ -91,7 +95,7 @@ export class OrderTrace {
     this.#span = deps.tracer.startSpan('order.lifecycle', { attributes, startTime: this.#startedAt }, parent);
     this.context = trace.setSpan(parent, this.#span);
     this.#stages.push({ stage: 'created', at: this.#startedAt, durationMs: 0 });
-    deps.metrics.placed();
+    metrics.placed();
   }
 
   /** The latest stage reached. */
@@ -143,7 +147,7 @@ export class OrderTrace {
 
   /** Part of the order filled; it stays open. */
   partiallyFilled(fill: FillDetails): this {
-    if (this.#advance('partially_filled', this.#fill(fill))) this.#deps.metrics.partiallyFilled();
+    if (this.#advance('partially_filled', this.#fill(fill))) this.#metrics.partiallyFilled();
     return this;
   }
 
@@ -152,29 +156,28 @@ export class OrderTrace {
     const remaining = Math.max(0, this.intent.quantity - this.#filledQuantity);
     const last = fillDetails(fill);
     const attributes = this.#fill({ quantity: last.quantity ?? remaining, ...(last.price === undefined ? {} : { price: last.price }) });
-    if (this.#finish('filled', attributes)) this.#deps.metrics.filled();
+    if (this.#finish('filled', attributes)) this.#metrics.filled();
     return this;
   }
 
   /** The order was cancelled (by us or the exchange). */
   cancelled(): this {
-    if (this.#finish('cancelled', {})) this.#deps.metrics.cancelled();
+    if (this.#finish('cancelled', {})) this.#metrics.cancelled();
     return this;
   }
 
   /** The order was rejected, by a risk check or the exchange; the lifecycle span ends with ERROR. */
   rejected(reason: RejectReason, message?: string): this {
-    const text = message ?? reason;
-    if (this.#finish('rejected', { [Attr.rejectReason]: reason }, text)) {
+    if (this.#finish('rejected', { [Attr.rejectReason]: reason }, message ?? reason)) {
       this.#rejectReason = reason;
-      this.#deps.metrics.rejected(reason);
+      this.#metrics.rejected(reason);
     }
     return this;
   }
 
   /** The order expired (its time in force ran out). */
   expired(): this {
-    if (this.#finish('expired', {})) this.#deps.metrics.expired();
+    if (this.#finish('expired', {})) this.#metrics.expired();
     return this;
   }
 
@@ -185,7 +188,7 @@ export class OrderTrace {
   timeOut(): void {
     if (this.#done) return;
     this.#deps.errors.count('timed_out', `order ${this.correlationId} never reached a terminal stage`);
-    if (this.#finish('expired', {}, 'timed out')) this.#deps.metrics.expired();
+    if (this.#finish('expired', {}, 'timed out')) this.#metrics.expired();
   }
 
   /** A JSON-safe summary for dashboards and incident records. */
@@ -226,7 +229,7 @@ export class OrderTrace {
     if (quantity > 0) {
       this.#filledQuantity += quantity;
       attributes[SpanAttr.fillQuantity] = quantity;
-      this.#deps.metrics.trade();
+      this.#metrics.trade();
     }
     if (price !== undefined) {
       attributes[SpanAttr.fillPrice] = price;
@@ -236,7 +239,7 @@ export class OrderTrace {
         const sign = this.intent.side === 'buy' ? 1 : -1;
         const bps = (sign * (price - expected) * 10_000) / expected;
         attributes[SpanAttr.slippageBps] = bps;
-        this.#deps.metrics.slippage(bps);
+        this.#metrics.slippage(bps);
       }
     }
     return attributes;
@@ -251,10 +254,13 @@ export class OrderTrace {
     this.#advance(stage, attributes);
     this.#done = true;
     const now = this.#lastAt;
-    this.#deps.metrics.orderDuration(stage, (now - this.#startedAt) / 1000);
-    if (this.intent.quantity > 0) this.#deps.metrics.fillRatio(Math.min(1, this.#filledQuantity / this.intent.quantity));
-    this.#span.setAttributes({ ...attributes, [Attr.orderStatus]: stage, [SpanAttr.filledQuantity]: this.#filledQuantity });
+    this.#metrics.orderDuration(stage, (now - this.#startedAt) / 1000);
+    if (this.intent.quantity > 0) this.#metrics.fillRatio(Math.min(1, this.#filledQuantity / this.intent.quantity));
+    this.#span.setAttribute(Attr.orderStatus, stage);
+    this.#span.setAttribute(SpanAttr.filledQuantity, this.#filledQuantity);
     if (this.#filledQuantity > 0) this.#span.setAttribute(SpanAttr.averageFillPrice, this.#filledNotional / this.#filledQuantity);
+    const rejectReason = attributes[Attr.rejectReason];
+    if (rejectReason !== undefined) this.#span.setAttribute(Attr.rejectReason, rejectReason);
     if (error !== undefined) {
       this.#error = error;
       this.#span.setStatus({ code: SpanStatusCode.ERROR, message: error });
@@ -264,7 +270,7 @@ export class OrderTrace {
     return true;
   }
 
-  /** Records reaching `stage`: a child span since the previous stage and the stage histogram. False if done. */
+  /** Records reaching `stage`: its event (or child span) and the stage histogram. False if done. */
   #advance(stage: OrderStage, attributes: Attributes): boolean {
     if (this.#done) {
       this.#deps.errors.count('out_of_order', `order ${this.correlationId} got ${stage} after it ended as ${this.#stage}`);
@@ -276,11 +282,18 @@ export class OrderTrace {
       this.#span.addEvent('trading.lifecycle.out_of_order', { 'trading.order.stage.expected_after': this.#stage, [Attr.orderStage]: stage });
     }
     const now = Math.max(this.#deps.now(), this.#lastAt);
-    this.#deps.tracer
-      .startSpan(`order.${stage}`, { attributes: { ...attributes, [Attr.correlationId]: this.correlationId, [Attr.orderStage]: stage }, startTime: this.#lastAt }, this.context)
-      .end(now);
-    this.#deps.metrics.stageDuration(stage, (now - this.#lastAt) / 1000);
-    this.#stages.push({ stage, at: now, durationMs: now - this.#lastAt });
+    const durationMs = now - this.#lastAt;
+    if (this.#deps.stageSpans) {
+      // `attributes` is this call's own object: adding to it is cheaper than copying it.
+      attributes[Attr.orderStage] = stage;
+      attributes[Attr.correlationId] = this.correlationId;
+      this.#deps.tracer.startSpan(`order.${stage}`, { attributes, startTime: this.#lastAt }, this.context).end(now);
+    } else {
+      // The event's name is the stage and its timestamp says when; only the stage's details are attributes.
+      this.#span.addEvent(`order.${stage}`, attributes, now);
+    }
+    this.#metrics.stageDuration(stage, durationMs / 1000);
+    this.#stages.push({ stage, at: now, durationMs });
     this.#lastAt = now;
     if (RANK[stage] >= RANK[this.#stage]) this.#stage = stage;
     return true;

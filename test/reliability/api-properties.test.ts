@@ -39,8 +39,10 @@ describe('tracing, logging, health, alerting and config APIs under arbitrary inp
       fc.property(
         fc.record({ exchange: anyValue, symbol: anyValue, side: anyValue, quantity: anyNumber, price: anyNumber, clientOrderId: anyValue }, { requiredKeys: [] }),
         fc.array(fc.record({ stage, quantity: anyNumber, price: anyNumber, reason: fc.oneof(fc.constantFrom(...REJECT_REASONS), anyString), exchangeOrderId: anyValue }, { requiredKeys: ['stage'] }), { maxLength: 6 }),
-        (intent, updates) => {
+        fc.oneof(fc.constantFrom(null, undefined), fc.anything()),
+        (intent, updates, notAnIntent) => {
           const order = handle.telemetry.orders.track((intent as never));
+          expect(handle.telemetry.orders.track(notAnIntent as never).done).toBe(false);
           for (const update of updates) handle.telemetry.orders.update(order.correlationId, (update as never));
           order.acknowledged(intent.clientOrderId as never);
           order.partiallyFilled(updates[0] as never);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TelemetryConfigError } from 'trading-telemetry';
+import { createTradingTelemetry, TelemetryConfigError } from 'trading-telemetry';
 import { resolveConfig } from '../../src/setup/config.js';
 
 describe('resolveConfig', () => {
@@ -42,6 +42,23 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ serviceName: 's', env: {}, server: { port: -1 } })).toThrow(/^server\.port: /);
     expect(() => resolveConfig({ serviceName: 's', env: {}, otlp: { endpoint: 'nope' } })).toThrow(/^otlp\.endpoint: /);
     expect(() => resolveConfig({ serviceName: 's', env: {}, shutdownTimeoutMillis: 0 })).toThrow(/^shutdownTimeoutMillis: /);
+  });
+
+  it('defaults the order tracing options and names a bad one', () => {
+    expect(resolveConfig({ serviceName: 's', env: {} }).orders).toEqual({ maxOpenOrders: 10_000, orderTimeoutMillis: 300_000, recentOrders: 500, stageSpans: false });
+    expect(resolveConfig({ serviceName: 's', env: {}, orders: { recentOrders: 0, stageSpans: true } }).orders).toMatchObject({ recentOrders: 0, stageSpans: true });
+    const bad: [string, unknown][] = [
+      ['maxOpenOrders', 0],
+      ['orderTimeoutMillis', Number.NaN],
+      ['recentOrders', -1],
+      ['recentOrders', 2.5],
+      ['stageSpans', 'yes'],
+    ];
+    for (const [option, value] of bad) {
+      expect(() => resolveConfig({ serviceName: 's', env: {}, orders: { [option]: value } })).toThrow(new RegExp(`^orders\\.${option}: `));
+      // The facade built without startTelemetry checks them the same way.
+      expect(() => createTradingTelemetry({ [option]: value })).toThrow(new RegExp(`^${option}: `));
+    }
   });
 
   it('derives per-signal OTLP URLs from the base endpoint; the per-signal variable wins', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TelemetryHandle, startTelemetry } from 'trading-telemetry';
+import { OtlpReceiver } from '../support/otlp-receiver.js';
 import { receiver, run } from '../support/processes.js';
 
 describe('startTelemetry', () => {
@@ -76,6 +77,22 @@ describe('startTelemetry', () => {
       trace.getTracer('test').startSpan('order').end();
       await handle.forceFlush();
       expect(collector.bodies.length).toBeGreaterThan(0);
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it.each([
+    [{}, ['order.lifecycle'], ['order.sent', 'order.acknowledged', 'order.filled']],
+    [{ stageSpans: true }, ['order.acknowledged', 'order.filled', 'order.lifecycle', 'order.sent'], []],
+  ])('traces order stages as events, or as child spans with orders.stageSpans (%j)', async (orders, spans, events) => {
+    const collector = await OtlpReceiver.start();
+    try {
+      handle = await startTelemetry({ serviceName: 's', server: false, otlp: { endpoint: collector.url }, orders, env: {} });
+      handle.telemetry.orders.track({ exchange: 'x', symbol: 'BTC-USD', side: 'buy', quantity: 1 }).sent().acknowledged().filled();
+      await handle.forceFlush();
+      expect(collector.spans.map((span) => span.name).sort()).toEqual(spans);
+      expect(collector.spans.find((span) => span.name === 'order.lifecycle')?.events.map((e) => e.name)).toEqual(events);
     } finally {
       await collector.close();
     }

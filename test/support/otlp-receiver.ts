@@ -10,7 +10,8 @@ export interface ReceivedSpan {
   readonly parentSpanId: string;
   readonly name: string;
   readonly attributes: Record<string, unknown>;
-  readonly events: readonly { name: string; attributes: Record<string, unknown> }[];
+  /** Span events; `timeUnixNano` in epoch nanoseconds. */
+  readonly events: readonly { name: string; attributes: Record<string, unknown>; timeUnixNano: bigint }[];
   readonly status: { code?: number; message?: string };
   readonly serviceName: string | undefined;
   /** Epoch nanoseconds, as OTLP carries them. */
@@ -34,7 +35,7 @@ interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   attributes?: OtlpKeyValue[];
-  events?: { name: string; attributes?: OtlpKeyValue[] }[];
+  events?: { name: string; attributes?: OtlpKeyValue[]; timeUnixNano?: string | number }[];
   status?: { code?: number; message?: string };
   startTimeUnixNano?: string | number;
   endTimeUnixNano?: string | number;
@@ -108,7 +109,7 @@ export class OtlpReceiver {
             parentSpanId: span.parentSpanId ?? '',
             name: span.name,
             attributes: flatten(span.attributes),
-            events: (span.events ?? []).map((e) => ({ name: e.name, attributes: flatten(e.attributes) })),
+            events: (span.events ?? []).map((e) => ({ name: e.name, attributes: flatten(e.attributes), timeUnixNano: BigInt(e.timeUnixNano ?? 0) })),
             status: span.status ?? {},
             serviceName: typeof serviceName === 'string' ? serviceName : undefined,
             startTimeUnixNano: BigInt(span.startTimeUnixNano ?? 0),

@@ -1,4 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Attr, type OrderIntent, SpanAttr, traced } from 'trading-telemetry';
 import { type TracingHarness, tracingHarness } from '../support/tracing-harness.js';
@@ -19,8 +21,8 @@ describe('order lifecycle tracing', () => {
     await h.shutdown();
   });
 
-  it('one lifecycle span with a child span per stage, all carrying the correlation id', async () => {
-    h = tracingHarness();
+  /** The order the first two tests trace: risk check, a traced exchange call, ack, a partial and a full fill. */
+  async function tradeOneOrder(): Promise<void> {
     const order = h.telemetry.orders.track(intent);
     const placeOrder = traced('exchange.place', async () => Promise.resolve('ex-9'));
     order.riskChecked();
@@ -29,9 +31,9 @@ describe('order lifecycle tracing', () => {
     order.acknowledged({ exchangeOrderId });
     order.partiallyFilled({ quantity: 0.5, price: 50_010 });
     order.filled({ price: 50_020 });
+  }
 
-    const lifecycle = h.span('order.lifecycle');
-    const lifecycleId = lifecycle.spanContext().spanId;
+  function expectLifecycleAttributes(lifecycle: ReadableSpan): void {
     expect(lifecycle.attributes).toMatchObject({
       [Attr.correlationId]: 'cl-42',
       [Attr.exchange]: 'binance',
@@ -44,25 +46,53 @@ describe('order lifecycle tracing', () => {
       [SpanAttr.filledQuantity]: 2,
     });
     expect(lifecycle.attributes[SpanAttr.averageFillPrice]).toBeCloseTo(50_017.5, 6);
-    const stages = ['order.risk_checked', 'order.sent', 'order.acknowledged', 'order.partially_filled', 'order.filled'];
-    for (const name of stages) {
-      const stage = h.span(name);
-      expect(stage.parentSpanContext?.spanId, name).toBe(lifecycleId);
-      expect(stage.spanContext().traceId).toBe(lifecycle.spanContext().traceId);
-      expect(stage.attributes[Attr.correlationId], name).toBe('cl-42');
-    }
     // A traced function run in the order's context is part of the order's trace.
     const place = h.span('exchange.place');
-    expect(place.parentSpanContext?.spanId).toBe(lifecycleId);
+    expect(place.parentSpanContext?.spanId).toBe(lifecycle.spanContext().spanId);
     expect(place.attributes[Attr.correlationId]).toBe('cl-42');
-    expect(h.span('order.acknowledged').attributes[SpanAttr.exchangeOrderId]).toBe('ex-9');
-    const fill = h.span('order.filled');
-    expect(fill.attributes[SpanAttr.fillQuantity]).toBe(1.5);
-    expect(fill.attributes[SpanAttr.slippageBps]).toBeCloseTo(4, 6); // paid 20 over 50000 on a buy: 4 bp adverse
     // Exactly one end per span: every span id is exported once.
     const ids = h.spans().map((s) => s.spanContext().spanId);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toHaveLength(7);
+  }
+
+  const STAGES = ['order.risk_checked', 'order.sent', 'order.acknowledged', 'order.partially_filled', 'order.filled'];
+
+  it('one lifecycle span with an event per stage, at the times the order summary reports', async () => {
+    h = tracingHarness();
+    await tradeOneOrder();
+
+    const lifecycle = h.span('order.lifecycle');
+    expectLifecycleAttributes(lifecycle);
+    expect(h.spans().map((s) => s.name).sort()).toEqual(['exchange.place', 'order.lifecycle']);
+    expect(lifecycle.events.map((e) => e.name)).toEqual(STAGES);
+    const stages = h.telemetry.orders.find('cl-42')?.stages.slice(1) ?? [];
+    lifecycle.events.forEach((event, i) => expect(hrTimeToMilliseconds(event.time), event.name).toBeCloseTo(stages[i]?.at ?? Number.NaN, 3));
+    const event = (name: string) => lifecycle.events.find((e) => e.name === name)?.attributes ?? {};
+    expect(event('order.acknowledged')[SpanAttr.exchangeOrderId]).toBe('ex-9');
+    expect(event('order.partially_filled')[SpanAttr.fillQuantity]).toBe(0.5);
+    expect(event('order.filled')[SpanAttr.fillQuantity]).toBe(1.5);
+    expect(event('order.filled')[SpanAttr.slippageBps]).toBeCloseTo(4, 6); // paid 20 over 50000 on a buy: 4 bp adverse
+  });
+
+  it('with stageSpans, a child span per stage instead, each carrying the correlation id', async () => {
+    h = tracingHarness({ stageSpans: true });
+    await tradeOneOrder();
+
+    const lifecycle = h.span('order.lifecycle');
+    expectLifecycleAttributes(lifecycle);
+    expect(lifecycle.events).toEqual([]);
+    for (const name of STAGES) {
+      const stage = h.span(name);
+      expect(stage.parentSpanContext?.spanId, name).toBe(lifecycle.spanContext().spanId);
+      expect(stage.spanContext().traceId).toBe(lifecycle.spanContext().traceId);
+      expect(stage.attributes[Attr.correlationId], name).toBe('cl-42');
+      expect(stage.attributes[Attr.orderStage], name).toBe(name.slice('order.'.length));
+    }
+    expect(h.span('order.acknowledged').attributes[SpanAttr.exchangeOrderId]).toBe('ex-9');
+    const fill = h.span('order.filled');
+    expect(fill.attributes[SpanAttr.fillQuantity]).toBe(1.5);
+    expect(fill.attributes[SpanAttr.slippageBps]).toBeCloseTo(4, 6);
+    expect(h.spans()).toHaveLength(7);
   });
 
   it('takes a numeric client order id as the correlation id, and generates one for an empty or non-id value', () => {
@@ -126,9 +156,8 @@ describe('order lifecycle tracing', () => {
       }),
     );
     expect(order.done).toBe(true);
-    const lifecycle = h.span('order.lifecycle');
-    expect(h.span('order.filled').parentSpanContext?.spanId).toBe(lifecycle.spanContext().spanId);
-    expect(h.span('order.filled').attributes[SpanAttr.slippageBps]).toBeCloseTo(-2, 6); // price improvement
+    const filled = h.span('order.lifecycle').events.find((e) => e.name === 'order.filled');
+    expect(filled?.attributes?.[SpanAttr.slippageBps]).toBeCloseTo(-2, 6); // price improvement
   });
 
   it('counts and never throws on misuse: twice finished, unknown order, missing id, out of order', async () => {
@@ -168,6 +197,23 @@ describe('order lifecycle tracing', () => {
     for (const o of orders) o.cancelled();
     expect(h.telemetry.orders.recent().map((o) => o.correlationId)).toEqual(['c4', 'c3']);
     expect((await lifecycleErrors(h)).registry_full).toBe(1);
+    // The ring keeps the newest as it wraps; older ones can no longer be found.
+    for (const i of [5, 6, 7]) h.telemetry.orders.track({ ...intent, clientOrderId: `c${i}` }).filled();
+    expect(h.telemetry.orders.recent().map((o) => o.correlationId)).toEqual(['c7', 'c6']);
+    expect(h.telemetry.orders.recent(1).map((o) => o.correlationId)).toEqual(['c7']);
+    expect(h.telemetry.orders.find('c6')?.stage).toBe('filled');
+    expect(h.telemetry.orders.find('c5')).toBeUndefined();
+  });
+
+  it('traces the intent as it was when tracked, whatever the caller does to the object later', () => {
+    h = tracingHarness();
+    const mine = { ...intent, clientOrderId: 'cl-7', quantity: 2 };
+    const order = h.telemetry.orders.track(mine);
+    mine.quantity = 99;
+    mine.price = 1;
+    order.filled({ price: 50_000 });
+    expect(h.telemetry.orders.find('cl-7')).toMatchObject({ quantity: 2, price: 50_000, filledQuantity: 2 });
+    expect(h.span('order.lifecycle').attributes[SpanAttr.quantity]).toBe(2);
   });
 
   it('generates a sortable UUIDv7 correlation id when there is no client order id', () => {
