@@ -19,10 +19,7 @@ export class OrderStreamIndex<S> {
   find(key: OrderKey): S | undefined {
     const variants = this.#byMarket.get(key.exchange)?.get(key.symbol);
     if (variants === undefined) return undefined;
-    for (const variant of variants) {
-      if (variant.side === key.side && variant.orderType === key.orderType && variant.strategy === key.strategy) return variant.stream;
-    }
-    return undefined;
+    return variants.find((variant) => variant.side === key.side && variant.orderType === key.orderType && variant.strategy === key.strategy)?.stream;
   }
 
   add(key: OrderKey, stream: S): void {

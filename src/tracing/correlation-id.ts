@@ -21,7 +21,9 @@ export function newCorrelationId(now: number = Date.now()): string {
  * any instrumentation that propagates baggage).
  */
 export function contextWithCorrelationId(correlationId: string, ctx: Context = context.active()): Context {
-  const baggage = (propagation.getBaggage(ctx) ?? propagation.createBaggage()).setEntry(Attr.correlationId, { value: correlationId });
+  const entry = { value: correlationId };
+  const inherited = propagation.getBaggage(ctx);
+  const baggage = inherited === undefined ? propagation.createBaggage({ [Attr.correlationId]: entry }) : inherited.setEntry(Attr.correlationId, entry);
   return propagation.setBaggage(ctx, baggage);
 }
 

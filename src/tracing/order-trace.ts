@@ -1,5 +1,5 @@
 import { type Attributes, type Context, context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import { Attr, type OrderStage, type RejectReason, SpanAttr, type TerminalStatus } from '../conventions.js';
+import { Attr, ORDER_STAGES, type OrderStage, type RejectReason, SpanAttr, type TerminalStatus } from '../conventions.js';
 import { isNonNegativeAmount } from '../metrics/numbers.js';
 import type { BoundOrderMetrics } from '../metrics/bound-order-metrics.js';
 import type { LifecycleErrors } from './lifecycle-errors.js';
@@ -35,6 +35,9 @@ const RANK: Record<OrderStage, number> = {
   expired: 5,
 };
 
+/** The name of each stage's event or span: `order.<stage>`. */
+const STAGE_NAMES = Object.fromEntries(ORDER_STAGES.map((stage) => [stage, `order.${stage}`])) as Record<OrderStage, string>;
+
 /** Ranks a stage may follow without being out of order. Cancel and reject may follow anything. */
 const MAY_FOLLOW: Partial<Record<OrderStage, readonly number[]>> = {
   risk_checked: [0],
@@ -65,7 +68,9 @@ export class OrderTrace {
   readonly #metrics: BoundOrderMetrics;
   readonly #span: Span;
   readonly #startedAt: number;
-  readonly #stages: StageRecord[] = [];
+  /** The stages reached, in order, and when (epoch ms): plain arrays, records are built on read. */
+  readonly #stageNames: OrderStage[] = ['created'];
+  readonly #stageTimes: number[];
   #stage: OrderStage = 'created';
   #lastAt: number;
   #done = false;
@@ -82,6 +87,7 @@ export class OrderTrace {
     this.correlationId = correlationId;
     this.#startedAt = deps.now();
     this.#lastAt = this.#startedAt;
+    this.#stageTimes = [this.#startedAt];
     const attributes: Attributes = {
       [Attr.correlationId]: correlationId,
       [Attr.exchange]: intent.exchange,
@@ -94,7 +100,6 @@ export class OrderTrace {
     if (intent.strategy !== undefined) attributes[Attr.strategy] = intent.strategy;
     this.#span = deps.tracer.startSpan('order.lifecycle', { attributes, startTime: this.#startedAt }, parent);
     this.context = trace.setSpan(parent, this.#span);
-    this.#stages.push({ stage: 'created', at: this.#startedAt, durationMs: 0 });
     metrics.placed();
   }
 
@@ -194,8 +199,12 @@ export class OrderTrace {
   /** A JSON-safe summary for dashboards and incident records. */
   summary(): OrderSummary {
     const spanContext = this.#span.spanContext();
+    const stages: StageRecord[] = this.#stageNames.map((stage, i) => {
+      const at = this.#stageTimes[i] ?? this.#startedAt;
+      return { stage, at, durationMs: i === 0 ? 0 : at - (this.#stageTimes[i - 1] ?? at) };
+    });
     let slowest: StageRecord | undefined;
-    for (const record of this.#stages) if (record.durationMs > (slowest?.durationMs ?? 0)) slowest = record;
+    for (const record of stages) if (record.durationMs > (slowest?.durationMs ?? 0)) slowest = record;
     return {
       correlationId: this.correlationId,
       traceId: spanContext.traceId,
@@ -212,7 +221,7 @@ export class OrderTrace {
       exchangeOrderId: this.#exchangeOrderId,
       rejectReason: this.#rejectReason,
       startedAt: this.#startedAt,
-      stages: [...this.#stages],
+      stages,
       slowestStage: slowest?.stage ?? null,
       error: this.#error,
     };
@@ -287,13 +296,14 @@ export class OrderTrace {
       // `attributes` is this call's own object: adding to it is cheaper than copying it.
       attributes[Attr.orderStage] = stage;
       attributes[Attr.correlationId] = this.correlationId;
-      this.#deps.tracer.startSpan(`order.${stage}`, { attributes, startTime: this.#lastAt }, this.context).end(now);
+      this.#deps.tracer.startSpan(STAGE_NAMES[stage], { attributes, startTime: this.#lastAt }, this.context).end(now);
     } else {
       // The event's name is the stage and its timestamp says when; only the stage's details are attributes.
-      this.#span.addEvent(`order.${stage}`, attributes, now);
+      this.#span.addEvent(STAGE_NAMES[stage], attributes, now);
     }
     this.#metrics.stageDuration(stage, durationMs / 1000);
-    this.#stages.push({ stage, at: now, durationMs });
+    this.#stageNames.push(stage);
+    this.#stageTimes.push(now);
     this.#lastAt = now;
     if (RANK[stage] >= RANK[this.#stage]) this.#stage = stage;
     return true;
