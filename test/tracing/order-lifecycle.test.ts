@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -72,6 +72,20 @@ describe('order lifecycle tracing', () => {
     expect(event('order.partially_filled')[SpanAttr.fillQuantity]).toBe(0.5);
     expect(event('order.filled')[SpanAttr.fillQuantity]).toBe(1.5);
     expect(event('order.filled')[SpanAttr.slippageBps]).toBeCloseTo(4, 6); // paid 20 over 50000 on a buy: 4 bp adverse
+  });
+
+  it('a finished order keeps its ids but lets go of the ended span, which belongs to the exporter now', async () => {
+    h = tracingHarness();
+    const order = h.telemetry.orders.track(intent);
+    expect(trace.getSpan(order.context)?.isRecording()).toBe(true);
+    order.sent().acknowledged().filled();
+    const held = trace.getSpan(order.context);
+    expect(held?.isRecording()).toBe(false);
+    expect(held?.spanContext()).toEqual(h.span('order.lifecycle').spanContext());
+    // Code run in the finished order's context still belongs to its trace.
+    await order.run(() => traced('after.fill', async () => Promise.resolve())());
+    expect(h.span('after.fill').parentSpanContext?.spanId).toBe(h.span('order.lifecycle').spanContext().spanId);
+    expect(h.span('after.fill').attributes[Attr.correlationId]).toBe('cl-42');
   });
 
   it('with stageSpans, a child span per stage instead, each carrying the correlation id', async () => {
