@@ -18,11 +18,13 @@ export interface Suite {
   readonly limitsNs?: Readonly<Record<string, number>>;
 }
 
-/** A measured case: mean nanoseconds per operation and its relative margin of error. */
+/** A measured case: mean nanoseconds per operation, its relative margin of error, and the median and 99th percentile. */
 export interface CaseResult {
   readonly name: string;
   readonly nsPerOp: number;
   readonly rmePercent: number;
+  readonly p50Ns: number;
+  readonly p99Ns: number;
   readonly samples: number;
 }
 
@@ -33,9 +35,15 @@ export interface SuiteResult {
   readonly limitsNs: Readonly<Record<string, number>>;
 }
 
-/** Runs every case of `suite` in one tinybench run, interleaving warm-up, and returns ns/op and ratios. */
+/** `global.gc` when node runs with --expose-gc (npm run bench does). */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Runs every case of `suite` in one tinybench run and returns ns/op and ratios. Each case
+ * starts on a collected heap, so none pays for the garbage the case before it left.
+ */
 export async function runSuite(suite: Suite, timeMillis: number): Promise<SuiteResult> {
-  const bench = new Bench({ time: timeMillis, warmupTime: Math.min(500, timeMillis / 2) });
+  const bench = new Bench({ time: timeMillis, warmupTime: Math.min(500, timeMillis / 2), setup: () => collectGarbage?.() });
   for (const c of suite.cases) bench.add(c.name, c.fn);
   await bench.run();
   const cases: CaseResult[] = bench.tasks.map((task) => {
@@ -45,6 +53,8 @@ export async function runSuite(suite: Suite, timeMillis: number): Promise<SuiteR
       name: task.name,
       nsPerOp: result.latency.mean * 1e6,
       rmePercent: result.latency.rme,
+      p50Ns: result.latency.p50 * 1e6,
+      p99Ns: result.latency.p99 * 1e6,
       samples: result.latency.samplesCount,
     };
   });
@@ -62,9 +72,10 @@ export async function runSuite(suite: Suite, timeMillis: number): Promise<SuiteR
 /** Renders a suite result as a plain-text table. */
 export function formatSuite(result: SuiteResult): string {
   const width = Math.max(...result.cases.map((c) => c.name.length), 10);
-  const lines = [`\n## ${result.title}`, `${'case'.padEnd(width)}  ${'ns/op'.padStart(10)}  ${'±%'.padStart(6)}`];
+  const lines = [`\n## ${result.title}`, `${'case'.padEnd(width)}  ${'ns/op'.padStart(10)}  ${'±%'.padStart(6)}  ${'p50'.padStart(10)}  ${'p99'.padStart(10)}`];
   for (const c of result.cases) {
-    lines.push(`${c.name.padEnd(width)}  ${c.nsPerOp.toFixed(1).padStart(10)}  ${c.rmePercent.toFixed(1).padStart(6)}`);
+    const columns = [c.nsPerOp.toFixed(1).padStart(10), c.rmePercent.toFixed(1).padStart(6), c.p50Ns.toFixed(1).padStart(10), c.p99Ns.toFixed(1).padStart(10)];
+    lines.push(`${c.name.padEnd(width)}  ${columns.join('  ')}`);
   }
   for (const [name, limit] of Object.entries(result.limitsNs)) {
     const measured = result.cases.find((c) => c.name === name)?.nsPerOp ?? Number.NaN;

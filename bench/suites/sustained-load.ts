@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger, startTelemetry } from 'trading-telemetry';
 
@@ -31,7 +30,7 @@ async function startSink(): Promise<{ url: string; stop: () => void }> {
 export async function runSustainedLoad(seconds: number): Promise<SustainedResult> {
   const sink = await startSink();
   const handle = await startTelemetry({ serviceName: 'bench-sustained', server: false, otlp: { endpoint: sink.url }, runtimeMetrics: false, env: {} });
-  const log = createLogger({ level: 'info', otel: false, destination: new Writable({ write: (_c, _e, done) => done() }), env: {} });
+  const log = createLogger({ level: 'info', otel: false, destination: { write: () => undefined }, env: {} });
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   const rss: number[] = [];
@@ -43,7 +42,14 @@ export async function runSustainedLoad(seconds: number): Promise<SustainedResult
   await new Promise<void>((resolve) => {
     const chunk = (): void => {
       for (let i = 0; i < 50; i++) {
-        const order = handle.telemetry.orders.track({ ...intent, clientOrderId: `o-${++orders}` });
+        const order = handle.telemetry.orders.track({
+          exchange: intent.exchange,
+          symbol: intent.symbol,
+          side: intent.side,
+          quantity: intent.quantity,
+          price: intent.price,
+          clientOrderId: `o-${++orders}`,
+        });
         order.sent().acknowledged().filled({ price: 50_001 });
         order.run(() => log.info({ symbol: intent.symbol }, 'order filled'));
       }
