@@ -6,7 +6,7 @@ import { run } from '../support/processes.js';
 describe('npm run bench', () => {
   it('runs every suite in quick mode and prints each comparison with its ratio', async () => {
     const root = resolve(import.meta.dirname, '../..');
-    const result = await run(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'bench/run.ts'), '--quick']);
+    const result = await run(resolve(root, 'node_modules/.bin/tsx'), ['--expose-gc', resolve(root, 'bench/run.ts'), '--quick']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/ratio facade bound handle \/ prom-client inc\(labels\) = \d+\.\d\d×/);
     expect(result.output).toMatch(/ratio facade unbound .* \/ raw OTel Counter\.add = \d+\.\d\d×/);
@@ -14,6 +14,7 @@ describe('npm run bench', () => {
     expect(result.output).toMatch(/ratio facade bound handle \(positionGauge\) \/ prom-client set\(labels\) = \d+\.\d\d×/);
     expect(result.output).toMatch(/ratio facade bound handle \/ prom-client observe\(labels\) = \d+\.\d\d×/);
     expect(result.output).toMatch(/ratio facade \(orders\.track \+ createLogger\) \/ raw OTel \+ pino by hand = \d+\.\d\d×/);
+    expect(result.output).toMatch(/facade, a child span per stage \(stageSpans\) +[\d.]+/);
     for (const series of ['1,000', '10,000', '50,000']) expect(result.output).toContain(`## Scrape cost: /metrics with ${series} series`);
     expect(result.output).toMatch(/orders\/s +[\d,]+ +\(target ≥ 20,000/);
     expect(result.output).toMatch(/event-loop p99 +\d+\.\d\d ms/);
