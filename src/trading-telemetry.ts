@@ -100,7 +100,8 @@ export interface TradingTelemetry {
  * Builds the facade over any MeterProvider: the global one by default, so a process that
  * runs its own OpenTelemetry SDK (2.x or 3.x) can use it without {@link startTelemetry}.
  *
- * @throws TelemetryConfigError when `cardinalityLimit` is not a positive integer.
+ * @throws TelemetryConfigError when `cardinalityLimit` is not a positive integer, or an order
+ * tracing option (`maxOpenOrders`, `orderTimeoutMillis`, `recentOrders`, `stageSpans`) is unusable.
  */
 export function createTradingTelemetry(options: TradingTelemetryOptions = {}): TradingTelemetry {
   const cardinalityLimit = options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT;
