@@ -1,5 +1,6 @@
 import type { AlertRule, RuleContext, RuleMatch } from './alert-types.js';
 import type { AnomalyDetector } from './anomaly/anomaly-detector.js';
+import { orderWindow } from './order-window.js';
 
 const UTC_DAY = 86_400_000;
 
@@ -79,18 +80,27 @@ export function staleMarketData(options: { readonly seconds?: number } = {}): Al
   };
 }
 
-/** Rejection-rate spike (warning, throttles): over `maxRate` of the orders in the interval, with at least `minOrders`. */
-export function rejectionRateSpike(options: { readonly maxRate?: number; readonly minOrders?: number; readonly forSeconds?: number } = {}): AlertRule {
+/**
+ * Rejection-rate spike (warning, throttles): over `maxRate` of the orders placed in the last
+ * `windowSeconds` (default 5) rejected, with at least `minOrders` placed. A window rather than
+ * one evaluation interval, so a slow or throttled bot still has enough orders to judge.
+ */
+export function rejectionRateSpike(options: { readonly maxRate?: number; readonly minOrders?: number; readonly windowSeconds?: number; readonly forSeconds?: number } = {}): AlertRule {
   const maxRate = options.maxRate ?? 0.2;
+  const windowSeconds = options.windowSeconds ?? 5;
+  const window = orderWindow(windowSeconds);
   return {
     name: 'rejection_rate_spike',
     severity: 'warning',
     labels: { group: 'execution', governor: 'throttle' },
     forMillis: (options.forSeconds ?? 0) * 1000,
-    condition: ({ interval }) => {
-      if (interval.placed < (options.minOrders ?? 5)) return undefined;
-      const rate = interval.rejected / interval.placed;
-      return rate > maxRate ? { message: `${(rate * 100).toFixed(0)}% of orders rejected (limit ${(maxRate * 100).toFixed(0)}%)`, value: rate } : undefined;
+    condition: (context) => {
+      const { placed, rejected } = window(context);
+      if (placed < (options.minOrders ?? 5)) return undefined;
+      const rate = rejected / placed;
+      return rate > maxRate
+        ? { message: `${(rate * 100).toFixed(0)}% of the orders of the last ${windowSeconds} s rejected (limit ${(maxRate * 100).toFixed(0)}%)`, value: rate }
+        : undefined;
     },
   };
 }
@@ -118,20 +128,13 @@ export function latencySpike(options: { readonly p95Seconds?: number; readonly f
 export function fillsStopped(options: { readonly windowSeconds?: number; readonly minOrders?: number } = {}): AlertRule {
   const windowSeconds = options.windowSeconds ?? 30;
   const minOrders = options.minOrders ?? 5;
-  const intervals: { at: number; placed: number; filled: number }[] = [];
+  const window = orderWindow(windowSeconds);
   return {
     name: 'fills_stopped',
     severity: 'critical',
     labels: { group: 'execution', governor: 'halt' },
-    condition: ({ now, interval }) => {
-      intervals.push({ at: now, placed: interval.placed, filled: interval.filled });
-      while ((intervals[0]?.at ?? now) <= now - windowSeconds * 1000) intervals.shift();
-      let placed = 0;
-      let filled = 0;
-      for (const i of intervals) {
-        placed += i.placed;
-        filled += i.filled;
-      }
+    condition: (context) => {
+      const { placed, filled } = window(context);
       return placed >= minOrders && filled === 0 ? { message: `${placed} orders placed in the last ${windowSeconds} s and none filled`, value: placed } : undefined;
     },
   };
