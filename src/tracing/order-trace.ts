@@ -162,9 +162,7 @@ export class OrderTrace {
 
   /** The order filled completely. `fill` describes the last fill (quantity defaults to what remained). */
   filled(fill: FillDetails = {}): this {
-    const remaining = Math.max(0, this.intent.quantity - this.#filledQuantity);
-    const last = fillDetails(fill);
-    const attributes = this.#fill({ quantity: last.quantity ?? remaining, ...(last.price === undefined ? {} : { price: last.price }) });
+    const attributes = this.#fill(fill, Math.max(0, this.intent.quantity - this.#filledQuantity));
     if (this.#finish('filled', attributes)) this.#metrics.filled();
     return this;
   }
@@ -232,12 +230,13 @@ export class OrderTrace {
   }
 
   /** Accounts for one fill: quantity, notional, trade count and slippage. Returns the stage span's attributes. */
-  #fill(fill: FillDetails): Attributes {
+  #fill(fill: FillDetails, quantityIfOmitted = 0): Attributes {
     const attributes: Attributes = {};
     if (this.#done) return attributes;
     // Fill details from JS callers may be anything; only finite non-negative numbers are used.
     const details = fillDetails(fill);
-    const quantity = isNonNegativeAmount(details.quantity) ? details.quantity : 0;
+    const given = details.quantity ?? quantityIfOmitted;
+    const quantity = isNonNegativeAmount(given) ? given : 0;
     const price = isNonNegativeAmount(details.price) ? details.price : undefined;
     if (quantity > 0) {
       this.#filledQuantity += quantity;

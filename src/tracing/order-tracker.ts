@@ -141,10 +141,11 @@ export class OrderTracker {
     const snapshot = intentSnapshot(given, clientOrderId);
     const parent: Context = contextWithCorrelationId(correlationId, context.active());
     const order = new OrderTrace(this.#traceDeps, this.#deps.metrics.for(snapshot), snapshot, correlationId, parent);
-    if (this.#open.has(correlationId)) {
+    const alreadyOpen = this.#open.has(correlationId);
+    if (alreadyOpen) {
       this.#deps.errors.count('duplicate_correlation_id', `correlation id ${correlationId} is already open; the newer order replaces it`);
     }
-    if (this.#open.size >= this.#maxOpen && !this.#open.has(correlationId)) {
+    if (this.#open.size >= this.#maxOpen && !alreadyOpen) {
       this.#deps.errors.count('registry_full', `${this.#maxOpen} orders open; ${correlationId} traces but cannot be found by id`);
     } else {
       this.#open.set(correlationId, order);
