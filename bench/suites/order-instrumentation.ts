@@ -7,6 +7,7 @@ import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanEx
 import pino, { type DestinationStream } from 'pino';
 import { createLogger, createTradingTelemetry, SeriesProducer, type TradingTelemetry } from 'trading-telemetry';
 import type { Suite } from '../harness.js';
+import { BENCH_INTENT, benchOrder } from './bench-order.js';
 
 /** Accepts every batch at once: the pipeline's work without a network. */
 const discardingExporter: SpanExporter = {
@@ -54,7 +55,7 @@ export function orderInstrumentationSuite(): Suite {
   const fillRatio = meter.createHistogram('raw_fill_ratio');
   const rawLog = pino({ level: 'info' }, nullStream());
 
-  const intent = { exchange: 'binance', symbol: 'BTC-USDT', side: 'buy', orderType: 'limit', quantity: 0.01, price: 50_000 } as const;
+  const intent = BENCH_INTENT;
   let id = 0;
   const kept = { filled: 0 }; // keeps the uninstrumented work observable, so it is not optimised away
 
@@ -104,16 +105,7 @@ export function orderInstrumentationSuite(): Suite {
   };
 
   const facadeOrder = (orders: TradingTelemetry['orders']) => (): void => {
-    // A literal, as bot code builds its orders (on Node 20, `{ ...intent, clientOrderId }` alone costs 0.1-0.8 µs: docs/performance.md).
-    const order = orders.track({
-      exchange: intent.exchange,
-      symbol: intent.symbol,
-      side: intent.side,
-      orderType: intent.orderType,
-      quantity: intent.quantity,
-      price: intent.price,
-      clientOrderId: `o-${++id}`,
-    });
+    const order = orders.track(benchOrder(`o-${++id}`));
     order.sent().acknowledged().filled({ price: 50_001 });
     order.run(() => facadeLog.info({ symbol: intent.symbol }, 'order filled'));
   };

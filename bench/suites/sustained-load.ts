@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger, startTelemetry } from 'trading-telemetry';
+import { BENCH_INTENT, benchOrder } from './bench-order.js';
 
 /** What a sustained run achieved. */
 export interface SustainedResult {
@@ -35,23 +36,15 @@ export async function runSustainedLoad(seconds: number): Promise<SustainedResult
   loop.enable();
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(process.memoryUsage.rss() / 1024 / 1024), 1000);
-  const intent = { exchange: 'binance', symbol: 'BTC-USDT', side: 'buy', quantity: 0.01, price: 50_000 } as const;
   let orders = 0;
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await new Promise<void>((resolve) => {
     const chunk = (): void => {
       for (let i = 0; i < 50; i++) {
-        const order = handle.telemetry.orders.track({
-          exchange: intent.exchange,
-          symbol: intent.symbol,
-          side: intent.side,
-          quantity: intent.quantity,
-          price: intent.price,
-          clientOrderId: `o-${++orders}`,
-        });
+        const order = handle.telemetry.orders.track(benchOrder(`o-${++orders}`));
         order.sent().acknowledged().filled({ price: 50_001 });
-        order.run(() => log.info({ symbol: intent.symbol }, 'order filled'));
+        order.run(() => log.info({ symbol: BENCH_INTENT.symbol }, 'order filled'));
       }
       if (performance.now() < deadline) setImmediate(chunk);
       else resolve();
