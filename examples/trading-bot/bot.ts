@@ -110,7 +110,8 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
   const trading = setInterval(() => {
     const symbol = options.symbols[next++ % options.symbols.length];
     if (symbol === undefined) return;
-    const position = book.position(symbol);
+    // What the position will be once the orders already out fill: a slow exchange must not make the strategy overshoot.
+    const position = orders.exposure(symbol);
     const signal = strategy.signal(symbol, position);
     if (signal === undefined) return;
     // The governor (driven by alerts and anomalies) may throttle or halt new risk.

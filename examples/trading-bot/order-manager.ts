@@ -22,7 +22,8 @@ export class OrderManager {
   readonly #log: Logger;
   readonly #exchange: string;
   readonly #limits: RiskLimits;
-  readonly #open = new Map<string, { order: OrderTrace; sentAt: number }>();
+  /** Orders at the exchange, with the quantity still to fill (signed: + buy, − sell). */
+  readonly #open = new Map<string, { order: OrderTrace; sentAt: number; unfilled: number }>();
   #send: ((message: ClientMessage) => boolean) | undefined;
   #nextId = 1;
 
@@ -40,6 +41,17 @@ export class OrderManager {
   /** Orders sent and not yet finished. */
   get openOrders(): number {
     return this.#open.size;
+  }
+
+  /**
+   * The position in `symbol` once every open order fills: what the strategy and the risk check
+   * must judge. Fills arrive late when the exchange is slow; judging the booked position alone
+   * would keep sending orders the earlier ones already cover, and overshoot the limits.
+   */
+  exposure(symbol: string): number {
+    let unfilled = 0;
+    for (const open of this.#open.values()) if (open.order.intent.symbol === symbol) unfilled += open.unfilled;
+    return this.#portfolio.position(symbol) + unfilled;
   }
 
   /** Where to send orders: the live connection's `send`, or undefined while disconnected. */
@@ -75,7 +87,7 @@ export class OrderManager {
         return;
       }
       order.sent();
-      this.#open.set(clientOrderId, { order, sentAt: Date.now() });
+      this.#open.set(clientOrderId, { order, sentAt: Date.now(), unfilled: signal.side === 'buy' ? signal.quantity : -signal.quantity });
       this.#log.debug({ symbol: signal.symbol, side: signal.side, quantity: signal.quantity, price: signal.price }, 'order sent');
     });
   }
@@ -92,7 +104,10 @@ export class OrderManager {
       case 'fill': {
         const final = message.remaining === 0;
         orders.update(message.clientOrderId, { stage: final ? 'filled' : 'partially_filled', quantity: message.quantity, price: message.price });
-        if (open !== undefined) this.#portfolio.onFill(open.order.intent.symbol, open.order.intent.side, message.quantity, message.price);
+        if (open !== undefined) {
+          open.unfilled = open.order.intent.side === 'buy' ? message.remaining : -message.remaining;
+          this.#portfolio.onFill(open.order.intent.symbol, open.order.intent.side, message.quantity, message.price);
+        }
         if (final) this.#finish(message.clientOrderId, 'filled');
         break;
       }
@@ -142,8 +157,7 @@ export class OrderManager {
   }
 
   #riskProblem(signal: Signal): string | undefined {
-    const position = this.#portfolio.position(signal.symbol);
-    const after = position + (signal.side === 'buy' ? signal.quantity : -signal.quantity);
+    const after = this.exposure(signal.symbol) + (signal.side === 'buy' ? signal.quantity : -signal.quantity);
     const notional = Math.abs(after) * signal.price;
     return notional > this.#limits.maxPositionNotional
       ? `position would be ${notional.toFixed(0)} USD, limit ${this.#limits.maxPositionNotional}`
