@@ -97,7 +97,8 @@ export function rejectionRateSpike(options: { readonly maxRate?: number; readonl
     condition: (context) => {
       const { placed, rejected } = window(context);
       if (placed < (options.minOrders ?? 5)) return undefined;
-      const rate = rejected / placed;
+      // Orders placed before the window can be rejected in it: the share is capped at 100 %.
+      const rate = Math.min(1, rejected / placed);
       return rate > maxRate
         ? { message: `${(rate * 100).toFixed(0)}% of the orders of the last ${windowSeconds} s rejected (limit ${(maxRate * 100).toFixed(0)}%)`, value: rate }
         : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnomalyDetector, type WatchedMetric } from 'trading-telemetry';
+import { AnomalyDetector, DEFAULT_WATCHED, type TelemetrySnapshot, type WatchedMetric } from 'trading-telemetry';
 
 const DAY = 86_400_000;
 const STEP = 10 * 60_000; // one observation every 10 minutes
@@ -66,5 +66,22 @@ describe('AnomalyDetector on a synthetic series with daily seasonality', () => {
     for (let i = 0; i < 200; i++) calm.score(metric, 100 + rand() * (i < 100 ? 1 : 12), i * 1000);
     const threshold = calm.score(metric, 1e9, 201 * 1000)?.threshold ?? 0;
     expect(threshold).toBeGreaterThan(3);
+  });
+
+  it('scores the first move of a metric that sat at exactly 0 against its noise floor, not an endless z', () => {
+    const rejection = DEFAULT_WATCHED.find((m) => m.name === 'rejection_rate');
+    if (rejection === undefined) throw new Error('rejection_rate is watched by default');
+    const detector = new AnomalyDetector([rejection], { bucketsPerDay: 1, warmupSamples: 5 });
+    for (let i = 0; i < 20; i++) expect(detector.score(rejection, 0, i * 1000)).toBeUndefined();
+    const detection = detector.score(rejection, 0.2, 21_000); // 1 of 5 orders rejected, after none ever
+    expect(detection?.z).toBeCloseTo(20, 6); // 0.2 over the 1-percentage-point floor
+  });
+
+  it('reads order shares capped at 100 %: orders placed in earlier intervals can be rejected or filled in this one', () => {
+    const read = (name: string, orders: { placed: number; filled: number; rejected: number }): number | undefined =>
+      DEFAULT_WATCHED.find((m) => m.name === name)?.read({ now: 0, snapshot: {} as TelemetrySnapshot, interval: { seconds: 1, messages: 10, latencyP95: Number.NaN, ...orders } });
+    expect(read('rejection_rate', { placed: 5, filled: 0, rejected: 17 })).toBe(1);
+    expect(read('fill_rate', { placed: 5, filled: 9, rejected: 0 })).toBe(1);
+    expect(read('rejection_rate', { placed: 4, filled: 0, rejected: 4 })).toBeUndefined(); // too few to judge
   });
 });

@@ -21,4 +21,12 @@ describe('rejection_rate_spike', () => {
     const rule = rejectionRateSpike({ windowSeconds: 5, minOrders: 5 });
     for (let t = 1; t <= 10; t++) expect(rule.condition(context(t * 1000, t % 3 === 0 ? 1 : 0, t % 3 === 0 ? 1 : 0))).toBeUndefined();
   });
+
+  it('caps the share at 100 % when orders placed before the window are rejected in it', () => {
+    const rule = rejectionRateSpike({ maxRate: 0.3, windowSeconds: 5, minOrders: 5 });
+    expect(rule.condition({ ...context(1000, 5, 0), interval: { seconds: 1, placed: 5, filled: 0, rejected: 17, messages: 10, latencyP95: Number.NaN } })).toMatchObject({
+      message: '100% of the orders of the last 5 s rejected (limit 30%)',
+      value: 1,
+    });
+  });
 });

@@ -12,6 +12,12 @@ export interface WatchedMetric {
   readonly read: (context: RuleContext) => number | undefined;
   /** `high`: only unusually high values are anomalies (latency); `low`: only low ones (fill rate). */
   readonly direction: 'high' | 'low' | 'both';
+  /**
+   * The smallest standard deviation assumed for this metric, in its own unit: a metric that sat
+   * at exactly 0 (no rejections yet) would otherwise turn its first move into an endless z-score.
+   * Default: the detector's `minSd`.
+   */
+  readonly minSd?: number;
 }
 
 /** One anomaly. */
@@ -36,13 +42,16 @@ export interface AnomalyOptions extends SeasonalOptions {
   readonly onDetection?: (detection: Detection) => void;
 }
 
-/** The trading metrics watched by default. */
+// Shares of the interval's orders, capped at 1: orders placed earlier can be rejected or filled in it.
+const shareOfPlaced = (count: number, placed: number): number | undefined => (placed >= 5 ? Math.min(1, count / placed) : undefined);
+
+/** The trading metrics watched by default, each with a noise floor (1 percentage point, 1 ms, 0.1 bp, 0.1 message/s). */
 export const DEFAULT_WATCHED: readonly WatchedMetric[] = [
-  { name: 'rejection_rate', direction: 'high', read: (c) => (c.interval.placed >= 5 ? c.interval.rejected / c.interval.placed : undefined) },
-  { name: 'latency_p95', direction: 'high', read: (c) => (Number.isFinite(c.interval.latencyP95) ? c.interval.latencyP95 : undefined) },
-  { name: 'fill_rate', direction: 'low', read: (c) => (c.interval.placed >= 5 ? c.interval.filled / c.interval.placed : undefined) },
-  { name: 'slippage_bps', direction: 'high', read: (c) => c.snapshot.slippage?.meanBps },
-  { name: 'message_rate', direction: 'low', read: (c) => (c.interval.seconds > 0 ? c.interval.messages / c.interval.seconds : undefined) },
+  { name: 'rejection_rate', direction: 'high', minSd: 0.01, read: (c) => shareOfPlaced(c.interval.rejected, c.interval.placed) },
+  { name: 'latency_p95', direction: 'high', minSd: 0.001, read: (c) => (Number.isFinite(c.interval.latencyP95) ? c.interval.latencyP95 : undefined) },
+  { name: 'fill_rate', direction: 'low', minSd: 0.01, read: (c) => shareOfPlaced(c.interval.filled, c.interval.placed) },
+  { name: 'slippage_bps', direction: 'high', minSd: 0.1, read: (c) => c.snapshot.slippage?.meanBps },
+  { name: 'message_rate', direction: 'low', minSd: 0.1, read: (c) => (c.interval.seconds > 0 ? c.interval.messages / c.interval.seconds : undefined) },
 ];
 
 /**
@@ -66,7 +75,7 @@ export class AnomalyDetector {
     this.#metrics = metrics;
     this.#options = options;
     for (const m of metrics) {
-      this.#baselines.set(m.name, new SeasonalBaseline(options));
+      this.#baselines.set(m.name, new SeasonalBaseline(m.minSd === undefined ? options : { ...options, minSd: m.minSd }));
       this.#volatility.set(m.name, new Ewma(0.05));
     }
     if (options.meter !== undefined) this.instrument(options.meter);
