@@ -13,6 +13,8 @@ export interface BotObservation {
   /** Rule names firing in the bot's alert engine. */
   readonly firing: readonly string[];
   readonly governor: string;
+  /** Why the governor is not `normal` (the alert or override driving it); null when it is. */
+  readonly governorReason: string | null;
   /** Its readiness probe verdict. */
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, CheckStatus>>;
@@ -31,7 +33,7 @@ interface HealthBody {
 }
 interface AlertsBody {
   readonly alerts: readonly { readonly rule: string; readonly state: string }[];
-  readonly governor: { readonly state: string };
+  readonly governor: { readonly state: string; readonly reason: string | null };
 }
 interface SnapshotBody {
   readonly snapshot: { readonly orders: OrderTotals };
@@ -70,6 +72,7 @@ export class BotObserver {
         reachable: true,
         firing: alerts.alerts.filter((a) => a.state === 'firing').map((a) => a.rule),
         governor: alerts.governor.state,
+        governorReason: alerts.governor.reason,
         ready: health.ok,
         checks: Object.fromEntries(health.checks.map((c) => [c.name, c.status])),
         orders: snapshot.snapshot.orders,
@@ -78,7 +81,7 @@ export class BotObserver {
         timedOutOrders: sumSamples(metrics, 'trading_telemetry_lifecycle_errors_total', { reason: 'timed_out' }),
       };
     } catch {
-      return { at, reachable: false, firing: [], governor: 'unknown', ready: false, checks: {}, orders: EMPTY_TOTALS, openOrderStarts: [], telemetryDropped: 0, timedOutOrders: 0 };
+      return { at, reachable: false, firing: [], governor: 'unknown', governorReason: null, ready: false, checks: {}, orders: EMPTY_TOTALS, openOrderStarts: [], telemetryDropped: 0, timedOutOrders: 0 };
     }
   }
 

@@ -33,6 +33,9 @@ export interface ScenarioResult {
   readonly failures: readonly FailedExpectation[];
 }
 
+/** What {@link runScenario} reads the bot through: a {@link BotObserver}, or anything that observes alike. */
+export type BotObserverLike = Pick<BotObserver, 'observe'>;
+
 /** Options of {@link runScenario}. */
 export interface RunScenarioOptions {
   readonly profile: ChaosProfile;
@@ -47,7 +50,7 @@ export interface RunScenarioOptions {
 const sleep = (millis: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, millis));
 
 /** Polls `observer` until `done` holds for an observation or `timeoutMillis` passes; every observation goes to `each`. */
-async function pollUntil(observer: BotObserver, pollMillis: number, timeoutMillis: number, each: (o: BotObservation) => boolean): Promise<BotObservation> {
+async function pollUntil(observer: BotObserverLike, pollMillis: number, timeoutMillis: number, each: (o: BotObservation) => boolean): Promise<BotObservation> {
   const deadline = Date.now() + timeoutMillis;
   for (;;) {
     const observation = await observer.observe();
@@ -61,7 +64,7 @@ async function pollUntil(observer: BotObserver, pollMillis: number, timeoutMilli
  * watches for every expected signal, holds the fault for its duration, heals it, watches the
  * recovery, then counts orders that never finished.
  */
-export async function runScenario(scenario: ChaosScenario, targets: ChaosTargets, observer: BotObserver, options: RunScenarioOptions): Promise<ScenarioResult> {
+export async function runScenario(scenario: ChaosScenario, targets: ChaosTargets, observer: BotObserverLike, options: RunScenarioOptions): Promise<ScenarioResult> {
   const poll = options.pollMillis ?? 250;
   const expect = scenario.expect;
   const signals = detectionSignals(expect);
@@ -111,11 +114,20 @@ export async function runScenario(scenario: ChaosScenario, targets: ChaosTargets
   const spansAtHeal = targets.collector.counts().spansAccepted;
   const recovered = (o: BotObservation): boolean =>
     clean(o) && (expect.exportResumes !== true || targets.collector.counts().spansAccepted > spansAtHeal);
+  // What still held the recovery at the last observation before it: the failure names it.
+  const holding = (o: BotObservation): string => {
+    const pending = signals.filter((s) => !s.cleared(o)).map((s) => (s.label.startsWith('governor') && o.governorReason !== null ? `${s.label} (${o.governorReason})` : s.label));
+    if (clean(o) || pending.length === 0) pending.push(o.reachable ? 'export not resumed' : 'bot unreachable');
+    return pending.join(', ');
+  };
+  let heldBy = '';
   const recoveryLimit = Math.max(expect.recoverWithinMillis * 2, expect.recoverWithinMillis + 10_000);
   const afterHeal = await pollUntil(observer, poll, recoveryLimit, (o) => {
     note(o);
     for (const signal of signals) if (!seenAt.has(signal) && signal.seen(o, before)) seenAt.set(signal, o.at - injectedAt);
-    return recovered(o);
+    if (recovered(o)) return true;
+    heldBy = holding(o);
+    return false;
   });
   const recoveredAfterMillis = recovered(afterHeal) ? afterHeal.at - healedAt : null;
 
@@ -139,10 +151,9 @@ export async function runScenario(scenario: ChaosScenario, targets: ChaosTargets
     });
   }
   if (recoveredAfterMillis === null || recoveredAfterMillis > expect.recoverWithinMillis) {
-    const pending = signals.filter((s) => !s.cleared(afterHeal)).map((s) => s.label);
     failures.push({
       expectation: `recover within ${expect.recoverWithinMillis} ms`,
-      detail: recoveredAfterMillis === null ? `not recovered after ${recoveryLimit} ms (still: ${pending.join(', ') || 'export not resumed'})` : `took ${recoveredAfterMillis} ms`,
+      detail: recoveredAfterMillis === null ? `not recovered after ${recoveryLimit} ms (still: ${heldBy})` : `took ${recoveredAfterMillis} ms (last to clear: ${heldBy})`,
       recommendation: 'Recovery is slow: check reconnect backoff caps, alert resolution (cooldowns, windows that still hold fault-time data) and that the governor returns to normal when alerts resolve.',
     });
   }

@@ -45,11 +45,14 @@ export function detectionSignals(expect: ChaosExpectations): DetectionSignal[] {
   }
   if (expect.governor !== undefined) {
     const wanted = GOVERNOR_SEVERITY[expect.governor] ?? 0;
+    // The fault's own rules: the alerts it must fire, and the anomaly detector. A rule it does not
+    // own (a losing streak the fault happened to cause) may hold the governor without failing the drill.
+    const owned = new Set([...(expect.alerts ?? []), 'anomaly']);
+    const heldByFault = (now: BotObservation): boolean => (GOVERNOR_SEVERITY[now.governor] ?? -1) >= wanted && now.firing.some((rule) => owned.has(rule));
     signals.push({
       label: `governor ${expect.governor}`,
-      seen: (now) => (GOVERNOR_SEVERITY[now.governor] ?? -1) >= wanted,
-      // Lifted once below the level this fault caused (another alert may still throttle).
-      cleared: (now) => (GOVERNOR_SEVERITY[now.governor] ?? Infinity) < wanted,
+      seen: heldByFault,
+      cleared: (now) => now.reachable && !heldByFault(now),
       recommendation: `The activity governor never reached \`${expect.governor}\`: give the alert that detects this fault a \`governor\` label (halt or throttle) so new risk stops while it fires.`,
     });
   }
