@@ -116,9 +116,10 @@ export async function runScenario(scenario: ChaosScenario, targets: ChaosTargets
     clean(o) && (expect.exportResumes !== true || targets.collector.counts().spansAccepted > spansAtHeal);
   // What still held the recovery at the last observation before it: the failure names it.
   const holding = (o: BotObservation): string => {
+    if (!o.reachable) return 'bot unreachable';
     const pending = signals.filter((s) => !s.cleared(o)).map((s) => (s.label.startsWith('governor') && o.governorReason !== null ? `${s.label} (${o.governorReason})` : s.label));
-    if (clean(o) || pending.length === 0) pending.push(o.reachable ? 'export not resumed' : 'bot unreachable');
-    return pending.join(', ');
+    if (!o.ready && expect.ready === undefined) pending.push('not ready');
+    return pending.length > 0 ? pending.join(', ') : 'export not resumed';
   };
   let heldBy = '';
   const recoveryLimit = Math.max(expect.recoverWithinMillis * 2, expect.recoverWithinMillis + 10_000);
