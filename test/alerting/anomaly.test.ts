@@ -84,4 +84,20 @@ describe('AnomalyDetector on a synthetic series with daily seasonality', () => {
     expect(read('fill_rate', { placed: 5, filled: 9, rejected: 0 })).toBe(1);
     expect(read('rejection_rate', { placed: 4, filled: 0, rejected: 4 })).toBeUndefined(); // too few to judge
   });
+
+  it('allows a share the noise of its sample: 3 of 5 filled is chance, 3 of 50 is an anomaly', () => {
+    const fillRate = DEFAULT_WATCHED.find((m) => m.name === 'fill_rate');
+    if (fillRate === undefined) throw new Error('fill_rate is watched by default');
+    const context = (now: number, placed: number, filled: number) => ({ now, snapshot: {} as TelemetrySnapshot, interval: { seconds: 1, placed, filled, rejected: 0, messages: 10, latencyP95: Number.NaN } });
+    const withSamples = new AnomalyDetector([fillRate], { bucketsPerDay: 1 });
+    const withoutSamples = new AnomalyDetector([{ name: fillRate.name, direction: fillRate.direction, read: fillRate.read, minSd: 0.01 }], { bucketsPerDay: 1 });
+    for (let i = 0; i < 200; i++) {
+      const normal = context(i * 1000, 10, i % 8 === 0 ? 9 : 10); // about 99 % filled, 10 orders a second
+      withSamples.observe(normal);
+      withoutSamples.observe(normal);
+    }
+    expect(withoutSamples.observe(context(201_000, 5, 3))).toHaveLength(1); // what the detector did before
+    expect(withSamples.observe(context(201_000, 5, 3))).toEqual([]);
+    expect(withSamples.observe(context(202_000, 50, 3))).toMatchObject([{ metric: 'fill_rate', value: 0.06 }]);
+  });
 });

@@ -18,6 +18,12 @@ export interface WatchedMetric {
    * Default: the detector's `minSd`.
    */
   readonly minSd?: number;
+  /**
+   * For a share (0 to 1) of some count, that count at this evaluation (the orders placed). The
+   * detector then assumes at least the noise of a binomial share of that many, √(p(1−p)/n):
+   * 3 of 5 orders filled in a quiet second is chance, not an anomaly; 3 of 50 is not.
+   */
+  readonly sampleSize?: (context: RuleContext) => number;
 }
 
 /** One anomaly. */
@@ -45,11 +51,20 @@ export interface AnomalyOptions extends SeasonalOptions {
 // Shares of the interval's orders, capped at 1: orders placed earlier can be rejected or filled in it.
 const shareOfPlaced = (count: number, placed: number): number | undefined => (placed >= 5 ? Math.min(1, count / placed) : undefined);
 
+/** The standard deviation of a share of `n` draws around `p`, with p kept one draw inside 0 and 1 (a share that was always 0 still has noise). */
+function binomialSd(p: number, n: number): number {
+  if (!(n >= 2)) return 0;
+  const q = Math.min(Math.max(p, 1 / n), 1 - 1 / n);
+  return Math.sqrt((q * (1 - q)) / n);
+}
+
+const placed = (c: RuleContext): number => c.interval.placed;
+
 /** The trading metrics watched by default, each with a noise floor (1 percentage point, 1 ms, 0.1 bp, 0.1 message/s). */
 export const DEFAULT_WATCHED: readonly WatchedMetric[] = [
-  { name: 'rejection_rate', direction: 'high', minSd: 0.01, read: (c) => shareOfPlaced(c.interval.rejected, c.interval.placed) },
+  { name: 'rejection_rate', direction: 'high', minSd: 0.01, sampleSize: placed, read: (c) => shareOfPlaced(c.interval.rejected, c.interval.placed) },
   { name: 'latency_p95', direction: 'high', minSd: 0.001, read: (c) => (Number.isFinite(c.interval.latencyP95) ? c.interval.latencyP95 : undefined) },
-  { name: 'fill_rate', direction: 'low', minSd: 0.01, read: (c) => shareOfPlaced(c.interval.filled, c.interval.placed) },
+  { name: 'fill_rate', direction: 'low', minSd: 0.01, sampleSize: placed, read: (c) => shareOfPlaced(c.interval.filled, c.interval.placed) },
   { name: 'slippage_bps', direction: 'high', minSd: 0.1, read: (c) => c.snapshot.slippage?.meanBps },
   { name: 'message_rate', direction: 'low', minSd: 0.1, read: (c) => (c.interval.seconds > 0 ? c.interval.messages / c.interval.seconds : undefined) },
 ];
@@ -99,20 +114,23 @@ export class AnomalyDetector {
     for (const metric of this.#metrics) {
       const value = metric.read(context);
       if (value === undefined || !Number.isFinite(value)) continue;
-      const detection = this.score(metric, value, context.now);
+      const detection = this.score(metric, value, context.now, metric.sampleSize?.(context));
       if (detection !== undefined) detections.push(detection);
     }
     return detections;
   }
 
-  /** Scores one value of one metric at `at` (epoch ms); the detection, if it is anomalous. */
-  score(metric: WatchedMetric, value: number, at: number): Detection | undefined {
+  /**
+   * Scores one value of one metric at `at` (epoch ms); the detection, if it is anomalous.
+   * `sampleSize`: for a share, the count it is a share of (see {@link WatchedMetric.sampleSize}).
+   */
+  score(metric: WatchedMetric, value: number, at: number, sampleSize?: number): Detection | undefined {
     // Callers in JS can pass anything: a value that is not a finite number is never scored or learnt.
     if (typeof value !== 'number' || !Number.isFinite(value) || typeof at !== 'number' || !Number.isFinite(at)) return undefined;
     const baseline = this.#baselines.get(metric.name);
     const volatility = this.#volatility.get(metric.name);
     if (baseline === undefined || volatility === undefined) return undefined;
-    const score = baseline.observe(value, at);
+    const score = baseline.observe(value, at, typeof sampleSize === 'number' ? binomialSd(baseline.expected(at), sampleSize) : 0);
     if (!score.warm) return undefined;
     const calm = 0.8; // mean |z| of a normal distribution
     const threshold = (this.#options.zThreshold ?? 4) * Math.max(1, volatility.count > 10 ? volatility.mean / calm : 1);

@@ -43,11 +43,19 @@ export class SeasonalBaseline {
     this.#buckets = Array.from({ length: count }, () => new Ewma(options.alpha ?? 0.2));
   }
 
-  /** Scores `value` observed at epoch ms `at`, then learns it. */
-  observe(value: number, at: number): BaselineScore {
+  /** The learnt mean of the slot of epoch ms `at`. */
+  expected(at: number): number {
+    return this.#bucket(at).mean;
+  }
+
+  /**
+   * Scores `value` observed at epoch ms `at`, then learns it. `minSd` raises the noise floor for
+   * this value alone (the detector passes a share's sampling noise).
+   */
+  observe(value: number, at: number, minSd = 0): BaselineScore {
     const bucket = this.#bucket(at);
     const warm = bucket.count >= (this.#options.warmupSamples ?? 8);
-    const sd = Math.max(bucket.sd, Math.abs(bucket.mean) * (this.#options.minRelativeSd ?? 0.05), this.#options.minSd ?? 1e-9);
+    const sd = Math.max(bucket.sd, Math.abs(bucket.mean) * (this.#options.minRelativeSd ?? 0.05), this.#options.minSd ?? 1e-9, minSd);
     const score: BaselineScore = { expected: bucket.mean, sd, z: warm ? (value - bucket.mean) / sd : 0, warm };
     bucket.update(value);
     return score;
