@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderSummary } from 'trading-telemetry';
+import { type OrderSummary, startTelemetry } from 'trading-telemetry';
 import { type BotProcess, eventually, startBotProcess } from '../support/bot-process.js';
 import { OtlpReceiver } from '../support/otlp-receiver.js';
 
@@ -102,4 +102,40 @@ describe('the live dashboard in real Chromium, against the running example bot',
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('highlights exactly one bar, the longest, when a stage repeats (three partial fills)', async () => {
+    const handle = await startTelemetry({ serviceName: 'waterfall-test', server: { port: 0 }, env: {}, runtimeMetrics: false });
+    const context = await browser.newContext();
+    try {
+      const pause = (millis: number) => new Promise((done) => setTimeout(done, millis));
+      const order = handle.telemetry.orders.track({ exchange: 'sim', symbol: 'BTC-USD', side: 'buy', quantity: 3, price: 100 });
+      order.riskChecked();
+      order.sent();
+      order.acknowledged({ exchangeOrderId: 'X-1' });
+      await pause(5);
+      order.partiallyFilled({ quantity: 1, price: 100 });
+      await pause(60); // the slow one
+      order.partiallyFilled({ quantity: 1, price: 100 });
+      await pause(5);
+      order.partiallyFilled({ quantity: 0.5, price: 100 });
+      order.filled({ quantity: 0.5, price: 100 });
+
+      const page = await context.newPage();
+      await page.goto(`${handle.url ?? ''}/`);
+      await page.fill('#search', order.correlationId);
+      const row = page.locator(`#orders tbody tr[data-correlation-id="${order.correlationId}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      await row.click();
+      await page.locator('#waterfall[open]').waitFor();
+      const bars = await page.locator('#wf-bars .bar-row').evaluateAll((rows) => rows.map((r) => ({ stage: r.getAttribute('data-stage'), ms: Number(r.getAttribute('data-duration-ms')), slowest: r.classList.contains('slowest') })));
+      expect(bars.map((b) => b.stage)).toEqual(['risk_checked', 'sent', 'acknowledged', 'partially_filled', 'partially_filled', 'partially_filled', 'filled']);
+      const highlighted = bars.filter((b) => b.slowest);
+      expect(highlighted).toHaveLength(1);
+      expect(highlighted[0]).toEqual({ stage: 'partially_filled', ms: Math.max(...bars.map((b) => b.ms)), slowest: true });
+      expect(bars[4]?.slowest).toBe(true); // the second partial fill, after the 60 ms pause
+    } finally {
+      await context.close();
+      await handle.shutdown();
+    }
+  }, 60_000);
 });
