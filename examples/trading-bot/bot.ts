@@ -109,7 +109,8 @@ export async function startBot(options: BotOptions, exit: (code: number) => void
   let next = 0;
   const trading = setInterval(() => {
     const symbol = options.symbols[next++ % options.symbols.length];
-    if (symbol === undefined) return;
+    // No new orders while the exchange is unreachable: they could only be refused.
+    if (symbol === undefined || !orders.connected) return;
     // What the position will be once the orders already out fill: a slow exchange must not make the strategy overshoot.
     const position = orders.exposure(symbol);
     const signal = strategy.signal(symbol, position);

@@ -54,6 +54,11 @@ export class OrderManager {
     return this.#portfolio.position(symbol) + unfilled;
   }
 
+  /** Whether orders can go out now (a connection is open). */
+  get connected(): boolean {
+    return this.#send !== undefined;
+  }
+
   /** Where to send orders: the live connection's `send`, or undefined while disconnected. */
   connect(send: ((message: ClientMessage) => boolean) | undefined): void {
     this.#send = send;

@@ -42,4 +42,11 @@ describe('example bot order manager', () => {
     orders.place(buy(300));
     expect(sent).toHaveLength(3);
   });
+
+  it('says whether orders can go out, so the bot places none while the exchange is unreachable', () => {
+    const { orders } = manager();
+    expect(orders.connected).toBe(true);
+    orders.connect(undefined);
+    expect(orders.connected).toBe(false);
+  });
 });
