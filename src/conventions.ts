@@ -386,6 +386,8 @@ export const SpanAttr = {
   filledQuantity: 'trading.order.filled_quantity',
   averageFillPrice: 'trading.order.average_fill_price',
   slippageBps: 'trading.fill.slippage_bps',
+  /** On a `trading.lifecycle.out_of_order` event: the stage the order had reached when an earlier one arrived. */
+  previousStage: 'trading.order.previous_stage',
 } as const;
 
 /** Why telemetry was dropped. Values of `trading.telemetry.dropped{reason}`. */

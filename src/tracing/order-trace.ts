@@ -303,7 +303,7 @@ export class OrderTrace {
     const allowed = MAY_FOLLOW[stage];
     if (allowed !== undefined && !allowed.includes(RANK[this.#stage])) {
       this.#deps.errors.count('out_of_order', `order ${this.correlationId} got ${stage} while ${this.#stage}`);
-      this.#span.addEvent('trading.lifecycle.out_of_order', { 'trading.order.stage.expected_after': this.#stage, [Attr.orderStage]: stage });
+      this.#span.addEvent('trading.lifecycle.out_of_order', { [SpanAttr.previousStage]: this.#stage, [Attr.orderStage]: stage });
     }
     const now = Math.max(this.#deps.now(), this.#lastAt);
     const durationMs = now - this.#lastAt;

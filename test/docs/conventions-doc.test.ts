@@ -10,6 +10,13 @@ describe('docs/conventions.md', () => {
     const table = doc.slice(doc.indexOf(BEGIN) + BEGIN.length, doc.indexOf(END)).trim();
     expect(table).toBe(conventionsTable());
   });
+
+  it('documents every span attribute key src/conventions.ts defines', async () => {
+    const { SpanAttr } = await import('trading-telemetry');
+    const doc = await readFile(new URL('../../docs/conventions.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Span attributes'), doc.indexOf('## Instruments'));
+    for (const key of Object.values(SpanAttr)) expect(section, key).toContain(`| \`${key}\` |`);
+  });
 });
 
 describe('documented Prometheus names', () => {

@@ -182,7 +182,8 @@ describe('order lifecycle tracing', () => {
     h.telemetry.orders.update('nope', { stage: 'filled' });
     h.telemetry.orders.update(undefined, { stage: 'cancelled' });
     h.telemetry.orders.update('', { stage: 'cancelled' });
-    expect(h.span('order.lifecycle').events.map((e) => e.name)).toContain('trading.lifecycle.out_of_order');
+    const outOfOrder = h.span('order.lifecycle').events.find((e) => e.name === 'trading.lifecycle.out_of_order');
+    expect(outOfOrder?.attributes).toEqual({ [SpanAttr.previousStage]: 'created', [Attr.orderStage]: 'filled' });
     expect(h.telemetry.orders.totals()).toMatchObject({ placed: 1, filled: 1, cancelled: 0 });
     const errors = await lifecycleErrors(h);
     expect(errors).toEqual({ out_of_order: 1, double_finish: 1, unknown_order: 1, missing_correlation_id: 2 });
