@@ -11,6 +11,7 @@ import type { OrderKey } from './metrics/order-key.js';
 import { OrderMetrics } from './metrics/order-metrics.js';
 import { PortfolioMetrics } from './metrics/portfolio-metrics.js';
 import { ratio, type SlippageSummary, type TelemetrySnapshot } from './metrics/snapshot.js';
+import { epochClock } from './tracing/epoch-clock.js';
 import { LifecycleErrors } from './tracing/lifecycle-errors.js';
 import type { OrderIntent, OrderSummary } from './tracing/order-intent.js';
 import type { OrderTrace } from './tracing/order-trace.js';
@@ -115,7 +116,7 @@ export function createTradingTelemetry(options: TradingTelemetryOptions = {}): T
   const orderMetrics = new OrderMetrics(ctx);
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME, VERSION);
   const tracker = new OrderTracker(
-    { tracer, metrics: orderMetrics, errors: new LifecycleErrors(meter), now: () => performance.timeOrigin + performance.now() },
+    { tracer, metrics: orderMetrics, errors: new LifecycleErrors(meter), now: epochClock() },
     options,
   );
   const orders: OrdersTelemetry = {

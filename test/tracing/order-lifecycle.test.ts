@@ -190,7 +190,7 @@ describe('order lifecycle tracing', () => {
   });
 
   it('ends lifecycles nobody finishes after the timeout, with ERROR "timed out", leaking nothing', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance', 'Date'] });
     h = tracingHarness({ orderTimeoutMillis: 60_000 });
     const order = h.telemetry.orders.track(intent);
     order.sent();
