@@ -43,7 +43,7 @@ describe('example bot order manager', () => {
     expect(sent).toHaveLength(3);
   });
 
-  it('says whether orders can go out, so the bot places none while the exchange is unreachable', () => {
+  it('says whether orders can go out (the bot places none while it cannot)', () => {
     const { orders } = manager();
     expect(orders.connected).toBe(true);
     orders.connect(undefined);

@@ -21,7 +21,7 @@ export interface WatchedMetric {
   /**
    * For a share (0 to 1) of some count, that count at this evaluation (the orders placed). The
    * detector then assumes at least the noise of a binomial share of that many, √(p(1−p)/n):
-   * 3 of 5 orders filled in a quiet second is chance, not an anomaly; 3 of 50 is not.
+   * 3 of 5 orders filled in a quiet second is chance; 3 of 50 is an anomaly.
    */
   readonly sampleSize?: (context: RuleContext) => number;
 }
