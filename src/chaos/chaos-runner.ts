@@ -117,7 +117,10 @@ export async function runScenario(scenario: ChaosScenario, targets: ChaosTargets
   // What still held the recovery at the last observation before it: the failure names it.
   const holding = (o: BotObservation): string => {
     if (!o.reachable) return 'bot unreachable';
-    const pending = signals.filter((s) => !s.cleared(o)).map((s) => (s.label.startsWith('governor') && o.governorReason !== null ? `${s.label} (${o.governorReason})` : s.label));
+    const pending = signals.filter((s) => !s.cleared(o)).map((s) => {
+      const why = s.heldBy?.(o) ?? null;
+      return why === null ? s.label : `${s.label} (${why})`;
+    });
     if (!o.ready && expect.ready === undefined) pending.push('not ready');
     return pending.length > 0 ? pending.join(', ') : 'export not resumed';
   };

@@ -9,6 +9,8 @@ export interface DetectionSignal {
   seen(now: BotObservation, before: BotObservation): boolean;
   /** True once the effect is gone again. */
   cleared(now: BotObservation): boolean;
+  /** What keeps the signal from clearing, when the observation says (the governor's reason). */
+  heldBy?(now: BotObservation): string | null;
   /** What to change when the signal never showed. */
   readonly recommendation: string;
 }
@@ -53,6 +55,7 @@ export function detectionSignals(expect: ChaosExpectations): DetectionSignal[] {
       label: `governor ${expect.governor}`,
       seen: heldByFault,
       cleared: (now) => now.reachable && !heldByFault(now),
+      heldBy: (now) => now.governorReason,
       recommendation: `The activity governor never reached \`${expect.governor}\`: give the alert that detects this fault a \`governor\` label (halt or throttle) so new risk stops while it fires.`,
     });
   }
