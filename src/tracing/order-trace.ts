@@ -52,8 +52,9 @@ const MAY_FOLLOW: Partial<Record<OrderStage, readonly number[]>> = {
  * One order's life as a trace: a lifecycle span `order.lifecycle` from creation to its
  * terminal stage. Each stage is an event `order.<stage>` on it, stamped with when it happened
  * (the time since the previous event is the stage's duration); with `stageSpans` it is instead
- * a child span covering that time, so Jaeger's waterfall draws it (about 2 µs more per stage). Every stage also feeds the stage histogram,
- * and terminal stages the order counters, fill ratio and order duration.
+ * a child span covering that time, so Jaeger's waterfall draws it (about 2 µs more per stage).
+ * Every stage also feeds the stage histogram, and terminal stages the order counters, fill
+ * ratio and order duration.
  *
  * Methods never throw. A call that does not fit the lifecycle (finishing twice, a fill before
  * the ack) is counted in `trading.telemetry.lifecycle_errors` and, while the span is open,
