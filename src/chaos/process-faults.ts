@@ -65,7 +65,8 @@ export function megabytesToHeapShare(share: number): number {
   return Math.max(0, Math.floor((share * limit - used) / (1024 * 1024)));
 }
 
-function collectGarbage(): void {
+/** Runs a full garbage collection now (exposing V8's `gc` for the call, as node --expose-gc would). */
+export function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   const gc: unknown = runInNewContext('gc');
   if (typeof gc === 'function') (gc as () => void)();
