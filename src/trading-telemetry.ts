@@ -1,6 +1,8 @@
-import { metrics, type MeterProvider, trace, type TracerProvider } from '@opentelemetry/api';
+import { metrics, type MeterProvider, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { z } from 'zod';
 import { DEFAULT_CARDINALITY_LIMIT, SCOPE_NAME } from './conventions.js';
-import { TelemetryConfigError } from './errors.js';
+import { createLogger } from './logging/create-logger.js';
+import { type TelemetryLogger, telemetryLoggerSchema } from './telemetry-logger.js';
 import type { BoundOrderMetrics, OrderTotals } from './metrics/bound-order-metrics.js';
 import { type HistogramData, histogramData } from './metrics/histogram-data.js';
 import type { SeriesProducer } from './metrics/series-producer.js';
@@ -15,8 +17,14 @@ import { epochClock } from './tracing/epoch-clock.js';
 import { LifecycleErrors } from './tracing/lifecycle-errors.js';
 import type { OrderIntent, OrderSummary } from './tracing/order-intent.js';
 import type { OrderTrace } from './tracing/order-trace.js';
-import { OrderTracker, type OrderTrackerOptions, type StageUpdate } from './tracing/order-tracker.js';
+import { OrderTracker, type StageUpdate } from './tracing/order-tracker.js';
+import { orderTrackerFields, type OrderTrackerOptions, withOrderDefaults } from './tracing/order-tracker-options.js';
+import { fn, hasMethods, instance, parseOptions, schemaOf } from './validation/parse-options.js';
 import type { StageReport } from './tracing/stage-report.js';
+import { KeepPolicy } from './tracing/keep-policy.js';
+import type { ResolvedKeepPolicy } from './tracing/keep-policy-options.js';
+import type { OrderSpanPipeline } from './tracing/order-span-processor.js';
+import { RANDOM_IDS, type TraceIdSource } from './tracing/trace-ids.js';
 import { VERSION } from './version.js';
 
 function slippageSummary(orders: OrderMetrics): SlippageSummary | null {
@@ -48,7 +56,24 @@ export interface TradingTelemetryOptions extends OrderTrackerOptions {
    * startTelemetry sets it up; without it, they go through `meterProvider` like any OTel metric.
    */
   readonly seriesProducer?: SeriesProducer;
+  /** Where refused measurements are reported (the first per instrument and reason). Default `createLogger({ component: 'trading-telemetry' })`. */
+  readonly logger?: TelemetryLogger;
 }
+
+/** The strict schema of {@link TradingTelemetryOptions}. */
+const optionsSchema = schemaOf<TradingTelemetryOptions>()(z.strictObject({
+  ...orderTrackerFields,
+  meterProvider: instance<MeterProvider>('a MeterProvider (with getMeter)', hasMethods('getMeter')).optional(),
+  tracerProvider: instance<TracerProvider>('a TracerProvider (with getTracer)', hasMethods('getTracer')).optional(),
+  cardinalityLimit: z.number().int().positive().optional(),
+  clock: fn<Clock>().optional(),
+  seriesProducer: instance<SeriesProducer>('the SeriesProducer attached to your readers', hasMethods('register', 'collect')).optional(),
+  logger: telemetryLoggerSchema.optional(),
+  // Not an option here: named so the error says why and where it is one.
+  keep: z
+    .never({ error: 'tail-kept order traces need the span pipeline startTelemetry builds: startTelemetry({ orders: { keep } }). Over your own TracerProvider every order has its SDK span, sampled by your sampler' })
+    .optional(),
+}));
 
 /** Orders: metrics per order stream, and the traced lifecycle of each order. */
 export interface OrdersTelemetry {
@@ -98,26 +123,67 @@ export interface TradingTelemetry {
 }
 
 /**
+ * What a facade keeps out of its public type, for the parts that instrument exchange clients
+ * on top of it (`trading-telemetry/ccxt`): its instrument context (so their series share the
+ * facade's fast path, cardinality limit and refused-measurement accounting), its tracer, its
+ * library logger and its clock.
+ */
+export interface FacadeInternals {
+  readonly families: FamilyContext;
+  readonly tracer: Tracer;
+  readonly logger: TelemetryLogger;
+  readonly clock: Clock;
+}
+
+const facadeInternals = new WeakMap<object, FacadeInternals>();
+
+/** The internals of a facade {@link createTradingTelemetry} built, or undefined for anything else. */
+export function facadeInternalsOf(telemetry: object): FacadeInternals | undefined {
+  return facadeInternals.get(telemetry);
+}
+
+/**
+ * What startTelemetry hands the facade for tail-kept order traces (no public option: the span
+ * pipeline is the one it builds): the keep policy, the pipeline, and where ids come from.
+ */
+export interface TailTracing {
+  readonly keep: ResolvedKeepPolicy;
+  readonly pipeline: OrderSpanPipeline;
+  /** Random by default; tests pass a deterministic source. */
+  readonly ids?: TraceIdSource;
+}
+
+/**
  * Builds the facade over any MeterProvider: the global one by default, so a process that
  * runs its own OpenTelemetry SDK (2.x or 3.x) can use it without {@link startTelemetry}.
+ * Each order's span is an SDK span from its start, sampled by the provider's sampler.
  *
- * @throws TelemetryConfigError when `cardinalityLimit` is not a positive integer, or an order
- * tracing option (`maxOpenOrders`, `orderTimeoutMillis`, `recentOrders`, `stageSpans`) is unusable.
+ * @throws TelemetryConfigError naming the option when one is unknown or unusable.
  */
-export function createTradingTelemetry(options: TradingTelemetryOptions = {}): TradingTelemetry {
+export function createTradingTelemetry(given: TradingTelemetryOptions = {}): TradingTelemetry {
+  return buildTradingTelemetry(parseOptions(optionsSchema, given), undefined);
+}
+
+/** The facade over validated `options`; with `tail`, order traces are tail-kept in its pipeline. */
+export function buildTradingTelemetry(options: TradingTelemetryOptions, tail: TailTracing | undefined): TradingTelemetry {
   const cardinalityLimit = options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT;
-  if (!Number.isInteger(cardinalityLimit) || cardinalityLimit < 1) {
-    throw new TelemetryConfigError('cardinalityLimit', `must be a positive integer, got ${String(cardinalityLimit)}`);
-  }
   const clock = options.clock ?? Date.now;
   const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE_NAME, VERSION);
-  const guard = new MeasurementGuard(meter);
+  const logger = options.logger ?? createLogger({ component: SCOPE_NAME });
+  const guard = new MeasurementGuard(meter, logger);
   const ctx: FamilyContext = { meter, guard, cardinalityLimit, ...(options.seriesProducer === undefined ? {} : { seriesProducer: options.seriesProducer }) };
   const orderMetrics = new OrderMetrics(ctx);
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME, VERSION);
   const tracker = new OrderTracker(
-    { tracer, metrics: orderMetrics, errors: new LifecycleErrors(meter), now: epochClock() },
-    options,
+    {
+      tracer,
+      metrics: orderMetrics,
+      errors: new LifecycleErrors(meter, logger),
+      guard,
+      now: epochClock(),
+      ...(tail === undefined ? {} : { tail: { policy: new KeepPolicy(tail.keep), pipeline: tail.pipeline, ids: tail.ids ?? RANDOM_IDS } }),
+    },
+    withOrderDefaults(options),
   );
   const orders: OrdersTelemetry = {
     for: (key) => orderMetrics.for(key),
@@ -136,7 +202,7 @@ export function createTradingTelemetry(options: TradingTelemetryOptions = {}): T
   const marketData = new MarketDataMetrics(ctx, clock);
   const startedAt = clock();
 
-  return {
+  const facade: TradingTelemetry = {
     orders,
     portfolio,
     marketData,
@@ -162,4 +228,6 @@ export function createTradingTelemetry(options: TradingTelemetryOptions = {}): T
     },
     close: () => tracker.close(),
   };
+  facadeInternals.set(facade, { families: ctx, tracer, logger, clock });
+  return facade;
 }

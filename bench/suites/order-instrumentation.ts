@@ -1,32 +1,22 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { ExportResultCode } from '@opentelemetry/core';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import pino, { type DestinationStream } from 'pino';
 import { createLogger, createTradingTelemetry, SeriesProducer, type TradingTelemetry } from 'trading-telemetry';
 import type { Suite } from '../harness.js';
 import { BENCH_INTENT, benchOrder } from './bench-order.js';
-
-/** Accepts every batch at once: the pipeline's work without a network. */
-const discardingExporter: SpanExporter = {
-  export: (_spans: ReadableSpan[], done) => done({ code: ExportResultCode.SUCCESS }),
-  shutdown: () => Promise.resolve(),
-};
+import { sdkProviders, tailKeptTelemetry } from './sdk-providers.js';
 
 /** Takes each serialised line and drops it: the logging cost without the I/O. */
 function nullStream(): DestinationStream {
   return { write: () => undefined };
 }
 
-/** Real SDK providers, as an instrumented bot has them: batching spans, a Prometheus reader (with the histogram producer when given). */
-export function sdkProviders(seriesProducer?: SeriesProducer): { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider } {
-  return {
-    meterProvider: new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true, metricProducers: seriesProducer === undefined ? [] : [seriesProducer] })] }),
-    tracerProvider: new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discardingExporter, { maxQueueSize: 65_536, scheduledDelayMillis: 200 })] }),
-  };
-}
+/** Tail keeping with nothing kept at random or for a low rate: the default slow rules still learn from every order. */
+const ROUTINE_UNKEPT = { random: 0, keepAllBelowPerSecond: 0 } as const;
+/** The mixed stream's policy: every rejected order and 1% of the rest (the default share), the default slow rules, no low-rate rule. */
+const MIXED = { random: 0.01, keepAllBelowPerSecond: 0 } as const;
+/** One order in 50 of the mixed stream is rejected. */
+const REJECTED_EVERY = 50;
 
 /**
  * One whole order (created → sent → acknowledged → filled) and one info log line to a null
@@ -34,7 +24,10 @@ export function sdkProviders(seriesProducer?: SeriesProducer): { meterProvider: 
  * work (a lifecycle span with an event per stage, the placed and filled counters, the stage,
  * duration and fill-ratio histograms, trace ids in the log line), and with the facade, by
  * default and with a child span per stage (`stageSpans`). Context propagates through
- * AsyncLocalStorage, as under startTelemetry.
+ * AsyncLocalStorage, as under startTelemetry. Then the same order under startTelemetry's
+ * tail-kept traces: unkept (no SDK span; stage times, metrics and the log line only), kept
+ * (`keep: 'all'`: its spans built at its end), and a mixed stream of 2% rejected orders, all
+ * kept, and 1% of the rest.
  */
 export function orderInstrumentationSuite(): Suite {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -44,6 +37,9 @@ export function orderInstrumentationSuite(): Suite {
   };
   const telemetry = facadeTelemetry(false);
   const withStageSpans = facadeTelemetry(true);
+  const unkept = tailKeptTelemetry(ROUTINE_UNKEPT);
+  const keptAll = tailKeptTelemetry('all');
+  const mixed = tailKeptTelemetry(MIXED);
   const facadeLog = createLogger({ level: 'info', otel: false, destination: nullStream(), env: {} });
 
   const raw = sdkProviders();
@@ -110,16 +106,41 @@ export function orderInstrumentationSuite(): Suite {
     order.run(() => facadeLog.info({ symbol: intent.symbol }, 'order filled'));
   };
 
+  let mixedOrders = 0;
+  const mixedStream = (): void => {
+    const order = mixed.telemetry.orders.track(benchOrder(`o-${++id}`));
+    if (++mixedOrders % REJECTED_EVERY === 0) {
+      order.sent().rejected('insufficient_balance');
+      order.run(() => facadeLog.info({ symbol: intent.symbol }, 'order rejected'));
+    } else {
+      order.sent().acknowledged().filled({ price: 50_001 });
+      order.run(() => facadeLog.info({ symbol: intent.symbol }, 'order filled'));
+    }
+  };
+
+  const facade = 'facade (orders.track + createLogger)';
+  const byHand = 'raw OTel + pino by hand';
+  const unkeptCase = 'tail-kept, an unkept order';
+  const keptCase = "tail-kept, a kept order (keep: 'all')";
+  const mixedCase = 'tail-kept, mixed stream (2% rejected, all kept; 1% of the rest)';
   return {
     title: 'Full order instrumentation (place → ack → fill, spans, metrics, one log line)',
     cases: [
       { name: 'no instrumentation', fn: uninstrumented },
-      { name: 'raw OTel + pino by hand', fn: rawOtel },
-      { name: 'facade (orders.track + createLogger)', fn: facadeOrder(telemetry.orders) },
+      { name: byHand, fn: rawOtel },
+      { name: facade, fn: facadeOrder(telemetry.orders) },
       { name: 'facade, a child span per stage (stageSpans)', fn: facadeOrder(withStageSpans.orders) },
+      { name: unkeptCase, fn: facadeOrder(unkept.telemetry.orders) },
+      { name: keptCase, fn: facadeOrder(keptAll.telemetry.orders) },
+      { name: mixedCase, fn: mixedStream },
     ],
-    ratios: [['facade (orders.track + createLogger)', 'raw OTel + pino by hand']],
-    targets: { 'facade (orders.track + createLogger) / raw OTel + pino by hand': 1.2 },
-    limitsNs: { 'facade (orders.track + createLogger)': 10_000 },
+    ratios: [
+      [facade, byHand],
+      [unkeptCase, byHand],
+      [mixedCase, byHand],
+      [keptCase, facade],
+    ],
+    targets: { [`${facade} / ${byHand}`]: 1.2, [`${unkeptCase} / ${byHand}`]: 0.25, [`${mixedCase} / ${byHand}`]: 0.3, [`${keptCase} / ${facade}`]: 1.05 },
+    limitsNs: { [facade]: 10_000 },
   };
 }

@@ -2,6 +2,8 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import client from 'prom-client';
 import { createTradingTelemetry, SeriesProducer } from 'trading-telemetry';
+import { LATENCY_BUCKETS_SECONDS } from 'trading-telemetry/conventions';
+import type { TracedOrderMetrics } from '../../src/metrics/order-exemplars.js';
 import type { Suite } from '../harness.js';
 
 /**
@@ -133,5 +135,49 @@ export function histogramCostSuite(): Suite {
       ['facade bound handle', 'raw OTel Histogram.record'],
     ],
     targets: { 'facade bound handle / prom-client observe(labels)': 0.5 },
+  };
+}
+
+/**
+ * What exemplar capture costs: the bound handle's plain histogram record (order duration,
+ * exchange and status) into a series that never had an exemplar and into one that holds them,
+ * and the record plus the capture a sampled order's end adds (one exemplar: a binary search
+ * and four assignments). The plain record never touches exemplars; these cases show it.
+ */
+export function exemplarCostSuite(): Suite {
+  const seriesProducer = new SeriesProducer();
+  const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true, metricProducers: [seriesProducer] })] });
+  const telemetry = createTradingTelemetry({ meterProvider: provider, seriesProducer });
+  // The handle order traces record through; the public type leaves the exemplar methods out.
+  const bound = telemetry.orders.for({ exchange: 'binance', symbol: 'BTC-USDT', side: 'buy' }) as TracedOrderMetrics;
+  const trace = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
+  // Both series exist before measuring; 'cancelled' holds an exemplar in every bucket.
+  bound.orderDuration('filled', 0.01);
+  for (const seconds of [0.00001, ...LATENCY_BUCKETS_SECONDS, 100]) {
+    bound.orderDuration('cancelled', seconds);
+    bound.orderDurationExemplar('cancelled', seconds, trace, Date.now());
+  }
+  let seconds = 0;
+  const next = (): number => (seconds = (seconds + 0.0137) % 12);
+  return {
+    title: 'Exemplar capture cost (order duration histogram, bound handle)',
+    cases: [
+      { name: 'no-op baseline', fn: () => void next() },
+      { name: 'record, series without exemplars', fn: () => bound.orderDuration('filled', next()) },
+      { name: 'record, series holding exemplars', fn: () => bound.orderDuration('cancelled', next()) },
+      {
+        name: 'record + exemplar capture',
+        fn: () => {
+          const value = next();
+          bound.orderDuration('cancelled', value);
+          bound.orderDurationExemplar('cancelled', value, trace, 1_700_000_000_000);
+        },
+      },
+    ],
+    ratios: [
+      ['record, series holding exemplars', 'record, series without exemplars'],
+      ['record + exemplar capture', 'record, series without exemplars'],
+    ],
+    targets: { 'record, series holding exemplars / record, series without exemplars': 1.05 },
   };
 }

@@ -1,7 +1,8 @@
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import client from 'prom-client';
-import { createTradingTelemetry, PrometheusText, SeriesProducer } from 'trading-telemetry';
+import { createTradingTelemetry, SeriesProducer } from 'trading-telemetry';
+import { PrometheusText } from '../../src/server/prometheus-text.js';
 import type { Suite } from '../harness.js';
 
 /**

@@ -1,5 +1,11 @@
 import type { Side, TradingTelemetry } from 'trading-telemetry';
 
+/** A fill's fee as ccxt reports it: `cost` in `currency` (the quote, the base, or another asset). */
+export interface FillFee {
+  readonly cost?: number | undefined;
+  readonly currency?: string | undefined;
+}
+
 interface Position {
   /** Signed quantity: negative is short. */
   quantity: number;
@@ -12,12 +18,14 @@ interface Position {
 /**
  * Positions, cash and P&L with average-cost accounting, published to the telemetry gauges
  * on every change. Realized P&L moves when a fill reduces a position; unrealized P&L is the
- * open quantity marked to the latest price.
+ * open quantity marked to the latest price. Fees are kept apart (the P&L gauges show realized
+ * P&L gross and net of them), valued in the quote currency at the fill's price.
  */
 export class Portfolio {
   readonly #positions = new Map<string, Position>();
   #cash: number;
   #realized = 0;
+  #fees = 0;
   #consecutiveLosses = 0;
   readonly #telemetry: TradingTelemetry;
   readonly #exchange: string;
@@ -44,11 +52,13 @@ export class Portfolio {
     return this.#consecutiveLosses;
   }
 
-  /** Books a fill: moves cash, updates the average price, realizes P&L when a position shrinks. */
-  onFill(symbol: string, side: Side, quantity: number, price: number): void {
+  /** Books a fill: moves cash, updates the average price, realizes P&L when a position shrinks, and pays its fee. */
+  onFill(symbol: string, side: Side, quantity: number, price: number, fee?: FillFee): void {
     const position = this.#positions.get(symbol) ?? { quantity: 0, averagePrice: 0, mark: price };
     const signed = side === 'buy' ? quantity : -quantity;
-    this.#cash -= signed * price;
+    const feeInQuote = quoteValue(symbol, price, fee);
+    this.#fees += feeInQuote;
+    this.#cash -= signed * price + feeInQuote;
     const reducing = position.quantity !== 0 && Math.sign(signed) !== Math.sign(position.quantity);
     if (reducing) {
       const closed = Math.min(Math.abs(signed), Math.abs(position.quantity));
@@ -82,14 +92,24 @@ export class Portfolio {
     for (const [symbol, p] of this.#positions) {
       unrealized += (p.mark - p.averagePrice) * p.quantity;
       this.#telemetry.portfolio.setPosition(this.#exchange, symbol, p.quantity);
-      this.#telemetry.portfolio.setBalance(this.#exchange, symbol.split('-')[0] ?? symbol, p.quantity);
+      this.#telemetry.portfolio.setBalance(this.#exchange, symbol.split(/[-/]/)[0] ?? symbol, p.quantity);
     }
-    this.#telemetry.portfolio.setBalance(this.#exchange, 'USD', this.#cash);
-    this.#telemetry.portfolio.setPnl({ realized: this.#realized, unrealized, strategy: this.#strategy });
+    this.#telemetry.portfolio.setBalance(this.#exchange, 'USDT', this.#cash);
+    this.#telemetry.portfolio.setPnl({ realized: this.#realized, unrealized, fees: this.#fees, strategy: this.#strategy });
   }
 
   /** Re-publishes with the latest marks. */
   refresh(): void {
     this.#publish();
   }
+}
+
+/** A fee's value in the quote currency of `symbol` (`BASE/QUOTE`): a base-asset fee at the fill's price; another asset's is not valued (0). */
+function quoteValue(symbol: string, price: number, fee: FillFee | undefined): number {
+  const cost = fee?.cost;
+  if (cost === undefined || !Number.isFinite(cost)) return 0;
+  const [base, quote] = symbol.split(/[-/:]/);
+  if (fee?.currency === quote) return cost;
+  if (fee?.currency === base) return cost * price;
+  return 0;
 }

@@ -7,11 +7,13 @@ export interface Signal {
   readonly quantity: number;
   /** Limit price: slightly through the touch, so most orders fill quickly. */
   readonly price: number;
-  /** The mid when the strategy decided: what slippage is measured against. */
+  /** The mid when the strategy decided. */
   readonly decisionPrice: number;
 }
 
 interface Stats {
+  /** The latest price. */
+  last: number;
   mean: number;
   variance: number;
   bid: number;
@@ -37,7 +39,8 @@ export class MeanReversion {
   }
 
   onTick(symbol: string, price: number, bid: number, ask: number): void {
-    const s = this.#stats.get(symbol) ?? { mean: price, variance: 0, bid, ask, ticks: 0 };
+    const s = this.#stats.get(symbol) ?? { last: price, mean: price, variance: 0, bid, ask, ticks: 0 };
+    s.last = price;
     const delta = price - s.mean;
     s.mean += this.#alpha * delta;
     s.variance = (1 - this.#alpha) * (s.variance + this.#alpha * delta * delta);
@@ -52,7 +55,7 @@ export class MeanReversion {
     const s = this.#stats.get(symbol);
     if (s === undefined || s.ticks < 5) return undefined;
     const mid = (s.bid + s.ask) / 2;
-    const side: Side = mid < s.mean ? 'buy' : 'sell';
+    const side: Side = s.last < s.mean ? 'buy' : 'sell';
     // Near its own position target the strategy only trades to reduce; the risk check is the hard stop.
     const growing = (side === 'buy' && position >= 0) || (side === 'sell' && position <= 0);
     if (growing && Math.abs(position) * mid >= this.#maxPositionNotional) return undefined;

@@ -1,6 +1,7 @@
-import type { Meter } from '@opentelemetry/api';
-import { Instruments } from '../conventions.js';
+import type { Attributes, Meter } from '@opentelemetry/api';
+import { Attr, Instruments } from '../conventions.js';
 import { observeInstrument } from '../metrics/observable.js';
+import { blockSource, type RiskBlock, type RiskBlocks } from '../risk-blocks.js';
 import type { AlertView } from './alert-types.js';
 import type { IncidentLog } from './incident-log.js';
 
@@ -8,10 +9,30 @@ import type { IncidentLog } from './incident-log.js';
 export type GovernorState = 'normal' | 'throttled' | 'halted';
 const STATES: readonly GovernorState[] = ['normal', 'throttled', 'halted'];
 
+/** `trading.governor.blocks`: the blocks in force by exchange, source and level; 0 for those seen before and lifted. */
+const seenBlocks = new WeakMap<RiskBlocks, Map<string, Attributes>>();
+
+function observeBlocks(blocks: RiskBlocks, result: { observe(value: number, attributes: Attributes): void }): void {
+  let seen = seenBlocks.get(blocks);
+  if (seen === undefined) seenBlocks.set(blocks, (seen = new Map<string, Attributes>()));
+  const counts = new Map<string, number>();
+  for (const [key, block] of blocks.entries()) {
+    const source = blockSource(key);
+    const id = `${block.exchange}\u001f${source}\u001f${block.level}`;
+    if (!seen.has(id) && seen.size < 1000) seen.set(id, { [Attr.exchange]: block.exchange, [Attr.blockSource]: source, [Attr.blockLevel]: block.level });
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  for (const [id, attributes] of seen) result.observe(counts.get(id) ?? 0, attributes);
+}
+
 /** What the governor is asked about. */
 export interface OrderIntentCheck {
   /** The order only reduces exposure (closing or cancelling): allowed even when halted. */
   readonly reducesRisk?: boolean;
+  /** The exchange it goes to: its blocks apply (rate limit, clock, ban). */
+  readonly exchange?: string;
+  /** Its symbol: that symbol's blocks apply too (a silent order book). */
+  readonly symbol?: string;
 }
 
 /** The governor's answer. */
@@ -29,6 +50,8 @@ export interface GovernorOptions {
   readonly meter?: Meter;
   readonly logger?: { warn(fields: object, message: string): void };
   readonly now?: () => number;
+  /** Exchange and symbol blocks set by exchange health (trading-telemetry/ccxt), consulted per order. */
+  readonly blocks?: RiskBlocks;
 }
 
 /**
@@ -36,8 +59,12 @@ export interface GovernorOptions {
  * allows a few orders per second (token bucket), `halted` allows only risk-reducing orders.
  * Firing alerts drive it through their `governor` label (`halt` or `throttle`), anomalies
  * throttle it, and an operator can override it by hand (with an expiry). Every transition is
- * logged, is the gauge `trading.governor.state`, and is an incident. `allow()` is O(1) and
- * never throws: it is meant for the trading path.
+ * logged, is the gauge `trading.governor.state`, and is an incident.
+ *
+ * On top of that state, exchange health blocks one exchange, or one symbol, before the exchange
+ * refuses (`blocks`): an order to a halted exchange or symbol is refused unless it reduces risk,
+ * one to a throttled exchange gets that exchange's own token bucket. Each block set or lifted is
+ * logged and an incident. `allow()` never throws: it is meant for the trading path.
  */
 export class ActivityGovernor {
   #state: GovernorState = 'normal';
@@ -48,14 +75,25 @@ export class ActivityGovernor {
   #tokensAt = 0;
   readonly #options: GovernorOptions;
   readonly #now: () => number;
+  /** Token buckets of throttled exchanges: tokens and when they were counted. */
+  readonly #exchangeTokens = new Map<string, { tokens: number; at: number }>();
 
   constructor(options: GovernorOptions = {}) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    options.blocks?.onChange((change) => {
+      const { block } = change;
+      const where = block.symbol === undefined ? block.exchange : `${block.exchange} ${block.symbol}`;
+      const message = change.kind === 'set' ? `governor ${block.level === 'halt' ? 'halts' : 'throttles'} ${where}: ${block.reason}` : `governor lifts the ${block.level} of ${where} (${block.reason})`;
+      options.logger?.warn({ exchange: block.exchange, symbol: block.symbol, level: block.level, reason: block.reason, change: change.kind }, message);
+      options.incidents?.record({ at: this.#now(), kind: 'governor', rule: `block:${change.key}`, severity: change.kind === 'cleared' ? 'info' : block.level === 'halt' ? 'critical' : 'warning', message });
+    });
     if (options.meter !== undefined) {
       observeInstrument(options.meter, Instruments.governorState, (result) => {
         for (const state of STATES) result.observe(state === this.state ? 1 : 0, { state });
       });
+      const blocks = options.blocks;
+      if (blocks !== undefined) observeInstrument(options.meter, Instruments.governorBlocks, (result) => observeBlocks(blocks, result));
     }
   }
 
@@ -69,8 +107,23 @@ export class ActivityGovernor {
     return this.#reason;
   }
 
+  /**
+   * The exchange and symbol blocks in force, with their source (`rate_limit`, `ban`, `clock`,
+   * `book`): what holds one exchange or symbol back while the state may be `normal`.
+   */
+  blocks(): { exchange: string; symbol?: string; level: RiskBlock['level']; source: string; reason: string; until?: number }[] {
+    return (this.#options.blocks?.entries() ?? []).map(([key, block]) => ({ ...block, source: blockSource(key) }));
+  }
+
   /** May this order go out? */
   allow(intent: OrderIntentCheck = {}): GovernorDecision {
+    const decision = this.#allowByState(intent);
+    if (!decision.allowed) return decision;
+    const block = this.#options.blocks?.find(intent.exchange, intent.symbol);
+    return block === undefined ? decision : this.#allowByBlock(block, intent);
+  }
+
+  #allowByState(intent: OrderIntentCheck): GovernorDecision {
     const state = this.state;
     if (state === 'normal') return { allowed: true, state, reason: null };
     if (state === 'halted') return { allowed: intent.reducesRisk === true, state, reason: this.#reason };
@@ -83,6 +136,23 @@ export class ActivityGovernor {
       return { allowed: true, state, reason: this.#reason };
     }
     return { allowed: false, state, reason: this.#reason };
+  }
+
+  /** An order to a blocked exchange or symbol: refused when halted (unless it reduces risk), rationed when throttled. */
+  #allowByBlock(block: RiskBlock, intent: OrderIntentCheck): GovernorDecision {
+    const state: GovernorState = block.level === 'halt' ? 'halted' : 'throttled';
+    const reason = `${block.symbol === undefined ? block.exchange : `${block.exchange} ${block.symbol}`}: ${block.reason}`;
+    if (intent.reducesRisk === true) return { allowed: true, state, reason };
+    if (block.level === 'halt') return { allowed: false, state, reason };
+    const now = this.#now();
+    const rate = this.#options.throttledOrdersPerSecond ?? 1;
+    const bucket = this.#exchangeTokens.get(block.exchange) ?? { tokens: rate, at: now };
+    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    this.#exchangeTokens.set(block.exchange, bucket);
+    if (bucket.tokens < 1) return { allowed: false, state, reason };
+    bucket.tokens -= 1;
+    return { allowed: true, state, reason };
   }
 
   /** Recomputes the automatic state from the firing alerts (their `governor` label). */

@@ -1,19 +1,25 @@
 import { EventEmitter } from 'node:events';
 import type { Meter } from '@opentelemetry/api';
 import { Instruments } from '../conventions.js';
+import { TelemetryConfigError } from '../errors.js';
+import { redactText } from '../secrets.js';
 import { describeValue } from '../metrics/describe-value.js';
 import { type HistogramData, intervalDistribution } from '../metrics/histogram-data.js';
 import { observeInstrument } from '../metrics/observable.js';
 import type { TelemetrySnapshot } from '../metrics/snapshot.js';
+import type { ExchangeHealthView } from '../exchange-health-view.js';
 import type { AlertRule, AlertState, AlertView, RuleContext, RuleMatch } from './alert-types.js';
 import type { IncidentKind, IncidentLog } from './incident-log.js';
 import type { NotificationDispatcher } from './notification-dispatcher.js';
+import { type RiskView, RiskState } from './risk-state.js';
 import { Silences } from './silences.js';
 
 /** What the engine reads each evaluation: the facade's snapshot and a cumulative latency histogram (createAlerting passes the acknowledgement latency). */
 export interface EngineSource {
   snapshot(): TelemetrySnapshot;
   latency(): HistogramData;
+  /** The exchanges' health views; none when not given. */
+  exchanges?(): readonly ExchangeHealthView[];
 }
 
 /** Options of {@link AlertEngine}. */
@@ -29,6 +35,8 @@ export interface AlertEngineOptions {
   readonly meter?: Meter;
   /** Epoch ms; injectable so tests control time. */
   readonly now?: () => number;
+  /** The day's start and the high-water mark (persisted by startAlerting); in memory when omitted. */
+  readonly risk?: { observe(now: number, pnlTotal: number): RiskView };
 }
 
 /** Events of {@link AlertEngine}. */
@@ -44,6 +52,8 @@ interface RuleState {
   since: number;
   pendingSince: number;
   resolvedAt: number;
+  /** When the condition last matched: `keepFiringForMillis` counts from here. */
+  matchedAt: number;
   lastNotifiedAt: number;
   match: RuleMatch | undefined;
   error: string | null;
@@ -55,7 +65,8 @@ interface RuleState {
 /**
  * The in-process alert engine, with Prometheus/Alertmanager semantics: a rule's condition must
  * hold for `forMillis` (pending) before it fires; firing alerts repeat every
- * `repeatIntervalMillis`, notify on resolution, and cannot fire again within `cooldownMillis`.
+ * `repeatIntervalMillis`, keep firing for `keepFiringForMillis` after the condition last held,
+ * notify on resolution, and cannot fire again within `cooldownMillis`.
  * Silences mute by rule or labels until they expire; a firing critical alert inhibits warnings of
  * its group; notifications are grouped by the dispatcher; an unacknowledged critical alert
  * escalates. A condition that throws marks its rule `errored` (visible in the API, counted in
@@ -63,10 +74,11 @@ interface RuleState {
  * timer, never on the trading path.
  */
 export class AlertEngine extends EventEmitter<AlertEngineEvents> {
-  readonly silences = new Silences();
+  readonly silences: Silences;
   readonly #options: AlertEngineOptions;
   readonly #states: RuleState[];
   readonly #now: () => number;
+  readonly #risk: { observe(now: number, pnlTotal: number): RiskView };
   #timer: NodeJS.Timeout | undefined;
   #previous: { snapshot: TelemetrySnapshot; latency: HistogramData; messages: number } | undefined;
 
@@ -74,11 +86,13 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     super();
     const names = new Set<string>();
     for (const rule of options.rules) {
-      if (names.has(rule.name)) throw new RangeError(`alert rule "${rule.name}" is defined twice`);
+      if (names.has(rule.name)) throw new TelemetryConfigError(`rules ("${rule.name}")`, 'is defined twice; give each rule a unique name');
       names.add(rule.name);
     }
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.silences = new Silences(this.#now);
+    this.#risk = options.risk ?? RiskState.inMemory();
     this.#states = options.rules.map((rule) => ({
       rule,
       id: rule.name,
@@ -86,6 +100,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       since: this.#now(),
       pendingSince: 0,
       resolvedAt: -Infinity,
+      matchedAt: -Infinity,
       lastNotifiedAt: 0,
       match: undefined,
       error: null,
@@ -143,15 +158,18 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
         continue;
       }
       if (state.state === 'errored') this.#transition(state, 'inactive');
-      if (match === undefined) this.#clear(state);
+      if (match === undefined) this.#clear(state, context.now);
       else this.#hold(state, match, context.now);
     }
     const firing = this.#firingCriticalGroups();
     for (const state of this.#states) this.#maybeEscalate(state, firing);
   }
 
-  #hold(state: RuleState, match: RuleMatch, now: number): void {
+  #hold(state: RuleState, given: RuleMatch, now: number): void {
+    // Messages reach notifications, the API, incidents and the dashboard: redacted once, here.
+    const match = { ...given, message: redactText(given.message) };
     state.match = match;
+    state.matchedAt = now;
     if (state.state === 'inactive') {
       if (now - state.resolvedAt < (state.rule.cooldownMillis ?? 0)) return;
       state.pendingSince = now;
@@ -169,8 +187,9 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     }
   }
 
-  #clear(state: RuleState): void {
+  #clear(state: RuleState, now: number): void {
     if (state.state === 'firing') {
+      if (now - state.matchedAt < (state.rule.keepFiringForMillis ?? 0)) return;
       state.resolvedAt = this.#now();
       this.#transition(state, 'inactive');
       this.#record('resolved', state, `resolved: ${state.match?.message ?? state.rule.name}`);
@@ -182,7 +201,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
 
   #errored(state: RuleState, error: unknown): void {
     state.errors++;
-    state.error = error instanceof Error ? error.message : describeValue(error);
+    state.error = redactText(error instanceof Error ? error.message : describeValue(error));
     if (state.state !== 'errored') {
       this.#transition(state, 'errored');
       this.#record('errored', state, `rule condition failed: ${state.error}`);
@@ -267,9 +286,12 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     this.#previous = { snapshot, latency, messages };
     const o = snapshot.orders;
     const p = previous?.snapshot.orders;
+    const now = this.#now();
     return {
-      now: this.#now(),
+      now,
       snapshot,
+      risk: this.#risk.observe(now, snapshot.pnl.total),
+      exchanges: source.exchanges?.() ?? [],
       interval: {
         seconds: previous === undefined ? 0 : (snapshot.timestamp - previous.snapshot.timestamp) / 1000,
         placed: o.placed - (p?.placed ?? o.placed),

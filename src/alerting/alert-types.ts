@@ -1,5 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
+import type { ExchangeHealthView } from '../exchange-health-view.js';
 import type { TelemetrySnapshot } from '../metrics/snapshot.js';
+import type { RiskView } from './risk-state.js';
 
 /** How bad an alert is. Critical alerts inhibit warnings of their group and escalate when nobody acknowledges them. */
 export type Severity = 'info' | 'warning' | 'critical';
@@ -11,6 +13,10 @@ export type AlertState = 'inactive' | 'pending' | 'firing' | 'errored';
 export interface RuleContext {
   readonly now: number;
   readonly snapshot: TelemetrySnapshot;
+  /** The trading day's P&L and the drawdown, kept across restarts. */
+  readonly risk: RiskView;
+  /** The health of each exchange instrumented on the same telemetry (trading-telemetry/ccxt): rate limits, clock, books. */
+  readonly exchanges: readonly ExchangeHealthView[];
   /** Counts over the last evaluation interval (deltas of the cumulative totals). */
   readonly interval: {
     readonly seconds: number;
@@ -42,6 +48,12 @@ export interface AlertRule {
   readonly condition: (context: RuleContext) => RuleMatch | undefined;
   /** The condition must hold this long before the alert fires (pending until then). Default 0. */
   readonly forMillis?: number;
+  /**
+   * A firing alert stays firing this long after its condition last held, so a condition that
+   * drops out for an evaluation or two (no sample in the interval) does not resolve and re-fire
+   * it. Prometheus's `keep_firing_for`. Default 0.
+   */
+  readonly keepFiringForMillis?: number;
   /** After a resolution, the rule cannot fire again for this long. Default 0. */
   readonly cooldownMillis?: number;
   /** While firing, notify again this often. Default: never. */

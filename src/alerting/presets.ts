@@ -1,26 +1,33 @@
+import { z } from 'zod';
+import { fn, hasMethods, instance, parseOptions, schemaOf } from '../validation/parse-options.js';
 import type { AlertRule, RuleContext, RuleMatch } from './alert-types.js';
 import type { AnomalyDetector } from './anomaly/anomaly-detector.js';
+import { clockOffset, crossedOrderBook, exchangeBanned, orderBookGaps, rateLimitHeadroom, zombieOrderBook } from './exchange-presets.js';
 import { orderWindow } from './order-window.js';
 
-const UTC_DAY = 86_400_000;
-
-/** Daily loss limit (critical, halts trading): total P&L down more than `limit` since the UTC day began. */
+/**
+ * Daily loss limit (critical, halts trading): total P&L down more than `limit` since the
+ * trading day began (UTC midnight unless startAlerting's `tradingDay` says otherwise). The day's
+ * starting P&L is kept across restarts, so a restart does not forgive the day's losses.
+ */
 export function dailyLossLimit(options: { readonly limit: number }): AlertRule {
-  let day = -1;
-  let pnlAtDayStart = 0;
   return {
     name: 'daily_loss_limit',
     severity: 'critical',
     labels: { group: 'pnl', governor: 'halt' },
-    condition: ({ now, snapshot }: RuleContext): RuleMatch | undefined => {
-      const today = Math.floor(now / UTC_DAY);
-      if (today !== day) {
-        day = today;
-        pnlAtDayStart = snapshot.pnl.total;
-      }
-      const daily = snapshot.pnl.total - pnlAtDayStart;
-      return daily < -options.limit ? { message: `daily P&L ${daily.toFixed(2)} is below −${options.limit}`, value: daily } : undefined;
-    },
+    condition: ({ risk }: RuleContext): RuleMatch | undefined =>
+      risk.dailyPnl < -options.limit ? { message: `P&L of trading day ${risk.tradingDay} is ${risk.dailyPnl.toFixed(2)}, below −${options.limit}`, value: risk.dailyPnl } : undefined,
+  };
+}
+
+/** Drawdown limit (critical, halts trading): total P&L more than `limit` below its high-water mark (kept across restarts). */
+export function maxDrawdown(options: { readonly limit: number }): AlertRule {
+  return {
+    name: 'max_drawdown',
+    severity: 'critical',
+    labels: { group: 'pnl', governor: 'halt' },
+    condition: ({ risk }: RuleContext): RuleMatch | undefined =>
+      risk.drawdown > options.limit ? { message: `drawdown ${risk.drawdown.toFixed(2)} from the high-water mark ${risk.highWaterMark.toFixed(2)} exceeds ${options.limit}`, value: risk.drawdown } : undefined,
   };
 }
 
@@ -106,14 +113,20 @@ export function rejectionRateSpike(options: { readonly maxRate?: number; readonl
   };
 }
 
-/** Latency spike (warning, throttles): p95 exchange round trip (sent → acknowledged) of the interval above `p95Seconds`. */
-export function latencySpike(options: { readonly p95Seconds?: number; readonly forSeconds?: number } = {}): AlertRule {
+/**
+ * Latency spike (warning, throttles): p95 exchange round trip (sent → acknowledged) of the
+ * interval above `p95Seconds`. An interval with no acknowledgement says nothing about latency
+ * (the throttle itself thins the orders out), so the alert keeps firing `keepFiringForSeconds`
+ * (default 5) after the last slow interval instead of resolving and firing again.
+ */
+export function latencySpike(options: { readonly p95Seconds?: number; readonly forSeconds?: number; readonly keepFiringForSeconds?: number } = {}): AlertRule {
   const limit = options.p95Seconds ?? 1;
   return {
     name: 'latency_spike',
     severity: 'warning',
     labels: { group: 'execution', governor: 'throttle' },
     forMillis: (options.forSeconds ?? 0) * 1000,
+    keepFiringForMillis: (options.keepFiringForSeconds ?? 5) * 1000,
     condition: ({ interval }) =>
       Number.isFinite(interval.latencyP95) && interval.latencyP95 > limit
         ? { message: `order acknowledgement latency p95 ${(interval.latencyP95 * 1000).toFixed(0)} ms (limit ${(limit * 1000).toFixed(0)} ms)`, value: interval.latencyP95 }
@@ -161,6 +174,8 @@ export function anomalyRule(detector: AnomalyDetector): AlertRule {
 /** Thresholds of {@link tradingPresets}; every one optional. */
 export interface PresetOptions {
   readonly dailyLossLimit?: number;
+  /** Halt when total P&L falls this far below its high-water mark. Default: no drawdown rule. */
+  readonly maxDrawdown?: number;
   readonly consecutiveLosses?: { readonly read: () => number; readonly threshold?: number };
   readonly maxAbsPosition?: number | Readonly<Record<string, number>>;
   readonly disconnectedForSeconds?: number;
@@ -169,11 +184,43 @@ export interface PresetOptions {
   readonly maxLatencyP95Seconds?: number;
   /** Window of the fills_stopped rule, seconds. Default 30. */
   readonly fillsStoppedSeconds?: number;
+  /** Share of a rate limit that warns (rate_limit_headroom). Default 0.8. */
+  readonly rateLimitUsage?: number;
+  /** How long the usage must hold before rate_limit_headroom fires, s. Default 30. */
+  readonly rateLimitForSeconds?: number;
+  /** Clock offset that warns (clock_offset), ms. Default: a quarter of each exchange's recvWindow. */
+  readonly maxClockOffsetMillis?: number;
+  /** Sequence gaps on one book in 5 minutes that warn (order_book_gaps). Default 3. */
+  readonly maxOrderBookGaps?: number;
   readonly anomalies?: AnomalyDetector;
 }
 
-/** The seed's trading rules, with the thresholds given (and sensible defaults for the rest). */
-export function tradingPresets(options: PresetOptions = {}): AlertRule[] {
+const positive = z.number().positive();
+const presetSchema = schemaOf<PresetOptions>()(
+  z.strictObject({
+    dailyLossLimit: positive.optional(),
+    maxDrawdown: positive.optional(),
+    consecutiveLosses: z.strictObject({ read: fn<() => number>(), threshold: z.number().int().min(1).optional() }).optional(),
+    maxAbsPosition: z.union([positive, z.record(z.string(), positive)]).optional(),
+    disconnectedForSeconds: z.number().min(0).optional(),
+    staleMarketDataSeconds: positive.optional(),
+    maxRejectionRate: z.number().gt(0).max(1).optional(),
+    maxLatencyP95Seconds: positive.optional(),
+    fillsStoppedSeconds: positive.optional(),
+    rateLimitUsage: z.number().gt(0).max(1).optional(),
+    rateLimitForSeconds: z.number().min(0).optional(),
+    maxClockOffsetMillis: positive.optional(),
+    maxOrderBookGaps: z.number().int().min(0).optional(),
+    anomalies: instance<AnomalyDetector>('an AnomalyDetector', hasMethods('observe', 'active')).optional(),
+  }),
+);
+
+/**
+ * The seed's trading rules, with the thresholds given (and sensible defaults for the rest).
+ * @throws TelemetryConfigError naming the option when one is unknown or unusable.
+ */
+export function tradingPresets(given: PresetOptions = {}): AlertRule[] {
+  const options = parseOptions(presetSchema, given);
   const rules: AlertRule[] = [
     dailyLossLimit({ limit: options.dailyLossLimit ?? 5000 }),
     exchangeDisconnected({ forSeconds: options.disconnectedForSeconds ?? 30 }),
@@ -181,7 +228,15 @@ export function tradingPresets(options: PresetOptions = {}): AlertRule[] {
     rejectionRateSpike({ maxRate: options.maxRejectionRate ?? 0.2 }),
     latencySpike({ p95Seconds: options.maxLatencyP95Seconds ?? 1 }),
     fillsStopped({ windowSeconds: options.fillsStoppedSeconds ?? 30 }),
+    // Exchange health (trading-telemetry/ccxt): quiet unless an instrumented exchange reports it.
+    rateLimitHeadroom({ usage: options.rateLimitUsage ?? 0.8, forSeconds: options.rateLimitForSeconds ?? 30 }),
+    exchangeBanned(),
+    clockOffset(options.maxClockOffsetMillis === undefined ? {} : { maxOffsetMillis: options.maxClockOffsetMillis }),
+    zombieOrderBook(),
+    orderBookGaps({ maxGaps: options.maxOrderBookGaps ?? 3 }),
+    crossedOrderBook(),
   ];
+  if (options.maxDrawdown !== undefined) rules.push(maxDrawdown({ limit: options.maxDrawdown }));
   if (options.consecutiveLosses !== undefined) rules.push(consecutiveLosses(options.consecutiveLosses.read, { threshold: options.consecutiveLosses.threshold ?? 5 }));
   if (options.maxAbsPosition !== undefined) rules.push(positionTooLarge({ maxAbsSize: options.maxAbsPosition }));
   if (options.anomalies !== undefined) rules.push(anomalyRule(options.anomalies));

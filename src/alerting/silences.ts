@@ -12,12 +12,35 @@ export interface Silence {
   readonly createdBy: string;
 }
 
-/** Silences by rule name or label matchers, with expiry. Expired silences are dropped when read. */
+/**
+ * What silences may hold, so no client can grow them without end: active silences at once,
+ * matchers per silence and their value length, the lifetime and the comment length. The API
+ * refuses anything beyond these with a 400 (or 409 for the count).
+ */
+export const SILENCE_LIMITS = {
+  maxSilences: 100,
+  maxMatchers: 16,
+  maxMatcherValueLength: 256,
+  maxDurationMinutes: 7 * 24 * 60,
+  maxCommentLength: 1024,
+} as const;
+
+/**
+ * Silences by rule name or label matchers, with expiry. Expired silences are dropped when
+ * read. At most {@link SILENCE_LIMITS.maxSilences} are active; `add` refuses more.
+ */
 export class Silences {
   #silences: Silence[] = [];
+  readonly #now: () => number;
 
-  add(matchers: Readonly<Record<string, string>>, expiresAt: number, comment: string, createdBy = 'api'): Silence {
-    if (Object.keys(matchers).length === 0) throw new RangeError('a silence needs at least one matcher (rule or a label)');
+  /** @param now epoch ms: the alert engine's clock. */
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** Adds a silence; undefined when {@link SILENCE_LIMITS.maxSilences} are already active or `matchers` is empty. */
+  add(matchers: Readonly<Record<string, string>>, expiresAt: number, comment: string, createdBy = 'api'): Silence | undefined {
+    if (Object.keys(matchers).length === 0 || this.active(this.#now()).length >= SILENCE_LIMITS.maxSilences) return undefined;
     const silence: Silence = { id: randomUUID(), matchers: { ...matchers }, expiresAt, comment, createdBy };
     this.#silences.push(silence);
     return silence;

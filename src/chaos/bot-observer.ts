@@ -15,6 +15,8 @@ export interface BotObservation {
   readonly governor: string;
   /** Why the governor is not `normal` (the alert or override driving it); null when it is. */
   readonly governorReason: string | null;
+  /** The exchange-health blocks in force (rate limit, ban, clock, book), which leave `governor` as it is. */
+  readonly blocks: readonly ObservedBlock[];
   /** Its readiness probe verdict. */
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, CheckStatus>>;
@@ -25,6 +27,18 @@ export interface BotObservation {
   readonly telemetryDropped: number;
   /** Sum of trading_telemetry_lifecycle_errors_total{reason="timed_out"}. */
   readonly timedOutOrders: number;
+  /** The bot's `/metrics` text, for the samples a scenario expects to move; empty when unreachable. */
+  readonly metricsText: string;
+}
+
+/** One block in force, as GET /api/alerts lists it under `governor.blocks`. */
+export interface ObservedBlock {
+  readonly exchange: string;
+  readonly symbol?: string;
+  readonly level: 'throttle' | 'halt';
+  /** `rate_limit`, `ban`, `clock` or `book`. */
+  readonly source: string;
+  readonly reason: string;
 }
 
 interface HealthBody {
@@ -33,7 +47,7 @@ interface HealthBody {
 }
 interface AlertsBody {
   readonly alerts: readonly { readonly rule: string; readonly state: string }[];
-  readonly governor: { readonly state: string; readonly reason: string | null };
+  readonly governor: { readonly state: string; readonly reason: string | null; readonly blocks: readonly ObservedBlock[] };
 }
 interface SnapshotBody {
   readonly snapshot: { readonly orders: OrderTotals };
@@ -73,15 +87,17 @@ export class BotObserver {
         firing: alerts.alerts.filter((a) => a.state === 'firing').map((a) => a.rule),
         governor: alerts.governor.state,
         governorReason: alerts.governor.reason,
+        blocks: alerts.governor.blocks,
         ready: health.ok,
         checks: Object.fromEntries(health.checks.map((c) => [c.name, c.status])),
         orders: snapshot.snapshot.orders,
         openOrderStarts: orders.orders.filter((o) => !o.done).map((o) => o.startedAt),
         telemetryDropped: sumSamples(metrics, 'trading_telemetry_dropped_total'),
         timedOutOrders: sumSamples(metrics, 'trading_telemetry_lifecycle_errors_total', { reason: 'timed_out' }),
+        metricsText: metrics,
       };
     } catch {
-      return { at, reachable: false, firing: [], governor: 'unknown', governorReason: null, ready: false, checks: {}, orders: EMPTY_TOTALS, openOrderStarts: [], telemetryDropped: 0, timedOutOrders: 0 };
+      return { at, reachable: false, firing: [], governor: 'unknown', governorReason: null, blocks: [], ready: false, checks: {}, orders: EMPTY_TOTALS, openOrderStarts: [], telemetryDropped: 0, timedOutOrders: 0, metricsText: '' };
     }
   }
 

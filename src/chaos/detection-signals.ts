@@ -1,5 +1,6 @@
 import type { BotObservation } from './bot-observer.js';
-import type { ChaosExpectations } from './scenario.js';
+import { sumSamples } from './prometheus-text.js';
+import type { BlockExpectation, ChaosExpectations, MetricExpectation } from './scenario.js';
 
 /** One thing a fault must cause, and how to see it in an observation. */
 export interface DetectionSignal {
@@ -13,6 +14,62 @@ export interface DetectionSignal {
   heldBy?(now: BotObservation): string | null;
   /** What to change when the signal never showed. */
   readonly recommendation: string;
+}
+
+/** `name{a="b"}`, as the report names a metric expectation. */
+const metricLabel = (m: MetricExpectation): string => {
+  const labels = Object.entries(m.labels ?? {}).map(([key, value]) => `${key}="${value}"`);
+  return `${m.name}${labels.length > 0 ? `{${labels.join(',')}}` : ''}`;
+};
+
+/** A counter that rose has recovered once it has not risen for this long, ms. */
+const QUIET_MILLIS = 1000;
+
+/** The signal of one metric expectation: a counter that rises (and stops), or a gauge that reaches a level (and falls below it). */
+function metricSignal(m: MetricExpectation): DetectionSignal {
+  const value = (o: BotObservation): number => sumSamples(o.metricsText, m.name, m.labels);
+  const atLeast = m.atLeast;
+  if (atLeast === undefined) {
+    // Recovered once it stopped rising: unchanged for QUIET_MILLIS.
+    let last: { value: number; changedAt: number } | undefined;
+    return {
+      label: `metric ${metricLabel(m)} rises`,
+      seen: (now, before) => now.reachable && value(now) > value(before),
+      cleared: (now) => {
+        if (!now.reachable) return false;
+        const v = value(now);
+        if (last === undefined) last = { value: v, changedAt: Number.NEGATIVE_INFINITY };
+        else if (v !== last.value) last = { value: v, changedAt: now.at };
+        return now.at - last.changedAt >= QUIET_MILLIS;
+      },
+      recommendation: `\`${metricLabel(m)}\` did not count the fault: instrument the exchange client (trading-telemetry/ccxt instrumentExchange) so its errors, refusals and streams are measured.`,
+    };
+  }
+  return {
+    label: `metric ${metricLabel(m)} ≥ ${atLeast}`,
+    seen: (now) => now.reachable && value(now) >= atLeast,
+    cleared: (now) => now.reachable && value(now) < atLeast,
+    recommendation: `\`${metricLabel(m)}\` never reached ${atLeast}: check the instrumentation reads what the exchange reports (response headers, event times).`,
+  };
+}
+
+/**
+ * The signal of one block expectation: a block of its source at its level (or harder) in force,
+ * on its symbol only when it names one; cleared once no block of that source is left.
+ */
+function blockSignal(b: BlockExpectation): DetectionSignal {
+  const ofSource = (o: BotObservation) => o.blocks.filter((block) => block.source === b.source);
+  return {
+    label: `block ${b.source} ${b.level}${b.symbol === undefined ? '' : ` on ${b.symbol} only`}`,
+    seen: (now) => {
+      const blocks = ofSource(now);
+      const hard = blocks.some((block) => (b.level === 'throttle' || block.level === 'halt') && (b.symbol === undefined || block.symbol === b.symbol));
+      return hard && (b.symbol === undefined || blocks.every((block) => block.symbol === b.symbol));
+    },
+    cleared: (now) => now.reachable && ofSource(now).length === 0,
+    heldBy: (now) => ofSource(now).map((block) => block.reason).join('; ') || null,
+    recommendation: `The governor never put a \`${b.source}\` ${b.level} in force${b.symbol === undefined ? '' : ` on ${b.symbol} alone`}: instrument the exchange (trading-telemetry/ccxt instrumentExchange) on the telemetry alerting reads, and pass \`exchange\` and \`symbol\` to governor.allow() so its blocks apply.`,
+  };
 }
 
 const GOVERNOR_SEVERITY: Readonly<Record<string, number>> = { normal: 0, throttled: 1, halted: 2 };
@@ -59,6 +116,8 @@ export function detectionSignals(expect: ChaosExpectations): DetectionSignal[] {
       recommendation: `The activity governor never reached \`${expect.governor}\`: give the alert that detects this fault a \`governor\` label (halt or throttle) so new risk stops while it fires.`,
     });
   }
+  for (const block of expect.blocks ?? []) signals.push(blockSignal(block));
+  for (const metric of expect.metrics ?? []) signals.push(metricSignal(metric));
   if (expect.telemetryDrops === true) {
     signals.push({
       label: 'telemetry drops counted',

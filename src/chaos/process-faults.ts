@@ -58,9 +58,11 @@ export function holdHeap(megabytes: number): RunningFault & { readonly bytes: nu
 
 /**
  * How many MiB {@link holdHeap} must hold to bring heap use to `share` of the heap limit
- * (0 when it is already there).
+ * (0 when it is already there), once garbage is collected: garbage counted as used would make
+ * the fill fall short as soon as the collector runs.
  */
 export function megabytesToHeapShare(share: number): number {
+  collectGarbage();
   const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
   return Math.max(0, Math.floor((share * limit - used) / (1024 * 1024)));
 }

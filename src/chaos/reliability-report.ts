@@ -31,6 +31,10 @@ export function reliabilityMarkdown(report: ChaosReport): string {
   for (const s of report.scenarios) {
     lines.push(`### ${s.name}`, '', s.description, '');
     lines.push(`Expected alerts: ${list(s.alertsExpected)}. Orders placed during the scenario: ${s.ordersPlaced}. Observations unanswered: ${s.unanswered}.`, '');
+    const { rateLimited, banned, rateLimitedOnceThrottled } = s.refusals;
+    if (rateLimited + banned > 0 || rateLimitedOnceThrottled !== null) {
+      lines.push(`Rate-limit refusals: ${rateLimited} × 429 (${rateLimitedOnceThrottled === null ? 'never throttled' : `${rateLimitedOnceThrottled} once throttled`}), ${banned} × 418.`, '');
+    }
     for (const signal of s.signals) lines.push(`- ${signal.signal}: ${signal.seenAfterMillis === null ? 'never seen' : `seen after ${ms(signal.seenAfterMillis)}`}`);
     lines.push('');
   }

@@ -4,7 +4,7 @@ import type { HistoryColumn } from '../history/metrics-history.js';
 import type { TelemetrySnapshot } from '../metrics/snapshot.js';
 import type { StageReport } from '../tracing/stage-report.js';
 import { Box } from './box.js';
-import { count, duration, money, percent, quantity, uptime } from './format-numbers.js';
+import { count, duration, money, percent, quantity, uptime } from '../format/numbers.js';
 import { sparkline } from './sparkline.js';
 import { columns, painter, type Tone } from './terminal-text.js';
 
@@ -85,7 +85,8 @@ export function renderScreen(input: ScreenInput, layout: ScreenLayout = { width:
 
   box.section('P&L', 'quote currency');
   const signed = (value: number): string => p.paint(money(value), value > 0 ? 'green' : value < 0 ? 'red' : 'dim');
-  box.line(`${label('total')} ${p.paint(signed(s.pnl.total), 'bold')}   ${label('realized')} ${signed(s.pnl.realized)}   ${label('unrealized')} ${signed(s.pnl.unrealized)}`);
+  const fees = s.pnl.fees === 0 ? '' : `   ${label('fees')} ${money(s.pnl.fees)}`;
+  box.line(`${label('total')} ${p.paint(signed(s.pnl.total), 'bold')}   ${label('realized')} ${signed(s.pnl.realized)}${fees}   ${label('unrealized')} ${signed(s.pnl.unrealized)}`);
   const realized = history.pnlRealized;
   const unrealized = history.pnlUnrealized;
   if (realized !== undefined && unrealized !== undefined) {

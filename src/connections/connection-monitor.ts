@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { z } from 'zod';
 import { TelemetryConfigError } from '../errors.js';
+import { fn, hasMethods, instance, parseOptions, schemaOf } from '../validation/parse-options.js';
 import { exchangeCheck, type StalenessThresholds } from '../health/checks/exchange-check.js';
 import type { HealthRegistry } from '../health/health-registry.js';
 import type { MarketDataMetrics } from '../metrics/market-data-metrics.js';
 import { ExchangeFeed } from './exchange-feed.js';
-import type { FeedOptions, FeedState, FeedStatus } from './feed-types.js';
+import { type FeedOptions, feedOptionsSchema, type FeedState, type FeedStatus } from './feed-types.js';
 
 /** Events of {@link ConnectionMonitor}. */
 export interface ConnectionMonitorEvents {
@@ -26,6 +28,16 @@ export interface ConnectionMonitorOptions {
   readonly now?: () => number;
 }
 
+const seconds = z.number().positive();
+const monitorOptionsSchema = schemaOf<ConnectionMonitorOptions>()(
+  z.strictObject({
+    marketData: instance<MarketDataMetrics>('telemetry.marketData', hasMethods('for', 'setConnected', 'exchanges')),
+    health: instance<HealthRegistry>('the handle\'s health registry (handle.health)', hasMethods('register', 'run')).optional(),
+    staleness: z.strictObject({ degradedAfterSeconds: seconds.optional(), unhealthyAfterSeconds: seconds.optional() }).optional(),
+    now: fn<() => number>().optional(),
+  }),
+);
+
 /**
  * Watches several exchanges' WebSocket feeds: state per exchange (connecting, open, stale,
  * closed), message rate, receive latency, reconnects with backoff, ping timeouts, and an
@@ -36,18 +48,19 @@ export class ConnectionMonitor extends EventEmitter<ConnectionMonitorEvents> {
   readonly #feeds = new Map<string, ExchangeFeed>();
   readonly #options: ConnectionMonitorOptions;
 
+  /** @throws TelemetryConfigError naming the option when one is unknown or unusable. */
   constructor(options: ConnectionMonitorOptions) {
     super();
-    this.#options = options;
+    this.#options = parseOptions(monitorOptionsSchema, options);
   }
 
   /**
    * Connects to and watches one exchange's feed.
    * @throws TelemetryConfigError when the exchange is already watched or the URL is not ws:// or wss://.
    */
-  add(feed: FeedOptions): this {
+  add(options: FeedOptions): this {
+    const feed = parseOptions(feedOptionsSchema, options, 'feed');
     if (this.#feeds.has(feed.exchange)) throw new TelemetryConfigError(`feed "${feed.exchange}"`, 'is already monitored');
-    if (!/^wss?:\/\//.test(feed.url)) throw new TelemetryConfigError(`feed "${feed.exchange}".url`, `must be a ws:// or wss:// URL, got ${feed.url}`);
     const instance = new ExchangeFeed(
       feed,
       this.#options.marketData,

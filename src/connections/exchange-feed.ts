@@ -9,15 +9,15 @@ export interface FeedEvents {
   prolongedDisconnect(feed: ExchangeFeed, downForMillis: number): void;
 }
 
-/** The text of a WebSocket message, whichever form `ws` delivered it in. */
-export function messageText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+/** The bytes of a WebSocket message, whichever form `ws` delivered it in (a Buffer by default). */
+function messageBytes(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
 }
 
-function defaultParse(data: RawData): ParsedMessage | undefined {
+function defaultParse(data: Buffer): ParsedMessage | undefined {
   try {
-    const message = JSON.parse(messageText(data)) as Record<string, unknown>;
+    const message = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
     const symbol = message.symbol ?? message.s;
     const timestamp = message.ts ?? message.timestamp ?? message.E ?? message.T;
     return {
@@ -131,7 +131,8 @@ export class ExchangeFeed {
     this.options.onOpen?.(socket);
   }
 
-  #message(data: RawData): void {
+  #message(raw: RawData): void {
+    const data = messageBytes(raw);
     const parsed = (this.options.parse ?? defaultParse)(data);
     if (parsed !== undefined) {
       this.#messages++;

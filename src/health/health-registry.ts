@@ -1,8 +1,11 @@
 import type { Meter } from '@opentelemetry/api';
+import { z } from 'zod';
 import { Instruments } from '../conventions.js';
 import { TelemetryConfigError } from '../errors.js';
 import { observeInstrument } from '../metrics/observable.js';
 import { describeValue } from '../metrics/describe-value.js';
+import { redactText } from '../secrets.js';
+import { parseOptions, schemaOf } from '../validation/parse-options.js';
 import {
   type CheckOptions,
   type CheckOutcome,
@@ -35,6 +38,14 @@ function normalise(outcome: CheckOutcome): { status: HealthStatus; reason: strin
   return { status: outcome.status, reason: outcome.reason ?? null };
 }
 
+const checkOptionsSchema = schemaOf<CheckOptions>()(
+  z.strictObject({
+    probes: z.array(z.enum(['liveness', 'readiness', 'startup'])).optional(),
+    timeoutMillis: z.number().positive().optional(),
+    cacheTtlMillis: z.number().min(0).optional(),
+  }),
+);
+
 /**
  * Named health checks, each belonging to liveness, readiness and/or startup. Running a check
  * never throws and never hangs: a throw, a rejection or a bad return value is unhealthy with
@@ -62,12 +73,16 @@ export class HealthRegistry {
    * Adds a check.
    * @throws TelemetryConfigError when `name` is already registered or an option is invalid.
    */
-  register(name: string, fn: HealthCheckFn, options: CheckOptions = {}): this {
+  register(name: string, fn: HealthCheckFn, given: CheckOptions = {}): this {
+    // The name becomes the `check` label of trading.health.check.status: a label value, never free text.
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.:/@+-]{1,128}$/.test(name)) {
+      throw new TelemetryConfigError('health check name', `must be 1 to 128 letters, digits or _ . : / @ + - (got ${JSON.stringify(name).slice(0, 40)})`);
+    }
+    if (typeof fn !== 'function') throw new TelemetryConfigError(`health check "${name}"`, 'needs a check function');
     if (this.#checks.has(name)) throw new TelemetryConfigError(`health check "${name}"`, 'is already registered; give each check a unique name');
+    const options = parseOptions(checkOptionsSchema, given, `health check "${name}"`);
     const timeoutMillis = options.timeoutMillis ?? 2000;
     const cacheTtlMillis = options.cacheTtlMillis ?? 1000;
-    if (!(timeoutMillis > 0)) throw new TelemetryConfigError(`health check "${name}".timeoutMillis`, 'must be a positive number of ms');
-    if (!(cacheTtlMillis >= 0)) throw new TelemetryConfigError(`health check "${name}".cacheTtlMillis`, 'must be 0 or more ms');
     this.#checks.set(name, { name, fn, probes: options.probes ?? ['readiness'], timeoutMillis, cacheTtlMillis, last: undefined, inFlight: undefined });
     return this;
   }
@@ -114,7 +129,9 @@ export class HealthRegistry {
     clearTimeout(timer);
     const result: CheckResult = {
       name: check.name,
-      ...outcome,
+      status: outcome.status,
+      // Reasons are public (/health answers without a token): a credential in one never leaves.
+      reason: outcome.reason === null ? null : redactText(outcome.reason),
       latencyMs: performance.now() - began,
       checkedAt: startedAt,
       probes: check.probes,

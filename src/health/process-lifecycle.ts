@@ -1,37 +1,37 @@
 import type { Meter } from '@opentelemetry/api';
 import { Instruments } from '../conventions.js';
-import { TelemetryConfigError } from '../errors.js';
 import { traceFields } from '../logging/trace-fields.js';
 import { describeValue } from '../metrics/describe-value.js';
 import { observeInstrument } from '../metrics/observable.js';
 import { bounded } from '../bounded.js';
+import type { TelemetryLogger } from '../telemetry-logger.js';
 
 /** Where the process is in its life. Readiness is only 200 in `ready`. */
 export type LifecycleState = 'starting' | 'ready' | 'draining' | 'stopped';
 const STATES: readonly LifecycleState[] = ['starting', 'ready', 'draining', 'stopped'];
 
-/** The logger shape the lifecycle writes to; a pino logger fits. */
-export interface LifecycleLogger {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+/**
+ * How the process becomes ready: `auto`, as soon as telemetry has started (what it needs is a
+ * readiness health check), or `manual`, when the app calls `markReady()`.
+ */
+export type ReadinessMode = 'auto' | 'manual';
 
 /** Options of {@link ProcessLifecycle}. */
 export interface ProcessLifecycleOptions {
   /**
    * Time between readiness turning 503 and the shutdown hooks, in ms, so Kubernetes removes
-   * the pod from its Service endpoints before connections close. Default 5000.
+   * the pod from its Service endpoints before connections close. Skipped when no readiness
+   * probe was ever answered (nothing routes traffic by it). Default 5000.
    */
   readonly drainDelayMillis?: number;
   /** Default bound of one shutdown hook, in ms. Default 5000. */
   readonly hookTimeoutMillis?: number;
-  /** Flushes and stops telemetry (startTelemetry's `shutdown`, already bounded). Runs after the hooks. */
-  readonly flush?: () => Promise<void>;
+  /** Flushes and stops telemetry (startTelemetry's own teardown, already bounded). Runs after the hooks. */
+  readonly teardown?: () => Promise<void>;
   /** What an uncaught exception or unhandled rejection does after it is logged: shut down gracefully (default) or keep running. */
   readonly onFatalError?: 'shutdown' | 'keep-running';
-  readonly logger?: LifecycleLogger;
-  /** Ends the process; `process.exit` by default. Tests pass their own. */
+  readonly logger?: TelemetryLogger;
+  /** Ends the process after a signal- or error-triggered shutdown; `process.exit` by default. Tests pass their own. */
   readonly exit?: (code: number) => void;
 }
 
@@ -41,7 +41,7 @@ interface Hook {
   readonly timeoutMillis: number;
 }
 
-const consoleLogger: LifecycleLogger = {
+const consoleLogger: TelemetryLogger = {
   info: (fields, message) => console.log(JSON.stringify({ level: 'info', msg: message, ...fields })),
   warn: (fields, message) => console.warn(JSON.stringify({ level: 'warn', msg: message, ...fields })),
   error: (fields, message) => console.error(JSON.stringify({ level: 'error', msg: message, ...fields })),
@@ -50,25 +50,26 @@ const consoleLogger: LifecycleLogger = {
 /**
  * The process lifecycle as an explicit state machine: starting → ready → draining → stopped.
  *
- * On SIGTERM or SIGINT readiness turns 503 at once (`draining`); after `drainDelayMillis` the
- * shutdown hooks run in registration order, each bounded by its timeout (cancel open orders,
- * close sockets); then telemetry is flushed within its bound and the process exits 0 (1 when
- * a hook failed or timed out). A second signal forces exit 1 at once. Uncaught exceptions and
- * unhandled rejections are logged with the active trace context, then handled per `onFatalError`.
+ * `shutdown()` is the one way down: readiness turns 503 at once (`draining`); after
+ * `drainDelayMillis` (when a readiness probe was ever answered) the shutdown hooks run in
+ * registration order, each bounded by its timeout (cancel open orders, close sockets); then
+ * telemetry is flushed and stopped within its bound (`stopped`). Called from code it resolves
+ * when done and leaves the process to end by itself. With `installProcessHandlers()`, SIGTERM
+ * and SIGINT call it and then exit 0 (1 when a hook failed or timed out); a second signal
+ * forces exit 1 at once. Uncaught exceptions and unhandled rejections are logged with the
+ * active trace context, then handled per `onFatalError`.
  */
 export class ProcessLifecycle {
   #state: LifecycleState = 'starting';
   readonly #hooks: Hook[] = [];
   readonly #options: ProcessLifecycleOptions;
-  readonly #logger: LifecycleLogger;
+  readonly #logger: TelemetryLogger;
   readonly #listeners: [string, (...args: unknown[]) => void][] = [];
   #shutdown: Promise<void> | undefined;
+  #exitCode = 0;
+  #probed = false;
 
   constructor(options: ProcessLifecycleOptions = {}) {
-    for (const key of ['drainDelayMillis', 'hookTimeoutMillis'] as const) {
-      const value = options[key];
-      if (value !== undefined && !(value >= 0)) throw new TelemetryConfigError(`lifecycle.${key}`, 'must be 0 or more ms');
-    }
     this.#options = options;
     this.#logger = options.logger ?? consoleLogger;
   }
@@ -80,6 +81,16 @@ export class ProcessLifecycle {
   /** Startup is over: readiness may answer 200. Ignored once shutting down. */
   markReady(): void {
     if (this.#state === 'starting') this.#transition('ready');
+  }
+
+  /** A readiness probe was answered: from now on something may route traffic by it, so shutdown drains first. */
+  noteReadinessProbe(): void {
+    this.#probed = true;
+  }
+
+  /** The exit code shutdown settled on: 0, or 1 when a hook failed or timed out (or a fatal error started it). */
+  get exitCode(): number {
+    return this.#exitCode;
   }
 
   /** Adds a hook run at shutdown, after the drain delay, in registration order. */
@@ -103,12 +114,14 @@ export class ProcessLifecycle {
         this.#exit(1);
         return;
       }
-      void this.shutdown(String(signal));
+      void this.shutdown(String(signal)).then(() => this.#exit(this.#exitCode));
     };
     const onFatal = (kind: string) => (error: unknown): void => {
       const fields = { ...traceFields(), kind, err: error instanceof Error ? { message: error.message, stack: error.stack } : describeValue(error) };
       this.#logger.error(fields, `${kind}: ${error instanceof Error ? error.message : describeValue(error)}`);
-      if ((this.#options.onFatalError ?? 'shutdown') === 'shutdown' && this.#shutdown === undefined) void this.shutdown(kind, 1);
+      if ((this.#options.onFatalError ?? 'shutdown') === 'shutdown' && this.#shutdown === undefined) {
+        void this.shutdown(kind, 1).then(() => this.#exit(this.#exitCode));
+      }
     };
     this.#listen('SIGTERM', onSignal);
     this.#listen('SIGINT', onSignal);
@@ -122,7 +135,7 @@ export class ProcessLifecycle {
     for (const [event, listener] of this.#listeners.splice(0)) process.off(event, listener);
   }
 
-  /** Drains, runs the hooks, flushes telemetry, stops, and exits. Idempotent. */
+  /** Drains, runs the hooks, flushes and stops telemetry. Idempotent; never rejects. */
   shutdown(reason = 'requested', exitCode = 0): Promise<void> {
     this.#shutdown ??= this.#drainAndStop(reason, exitCode);
     return this.#shutdown;
@@ -130,8 +143,9 @@ export class ProcessLifecycle {
 
   async #drainAndStop(reason: string, exitCode: number): Promise<void> {
     this.#transition('draining');
-    this.#logger.info({ reason, drainDelayMillis: this.#options.drainDelayMillis ?? 5000 }, 'shutting down: readiness is now 503');
-    await new Promise((resolve) => setTimeout(resolve, this.#options.drainDelayMillis ?? 5000));
+    const drainDelayMillis = this.#probed ? (this.#options.drainDelayMillis ?? 5000) : 0;
+    this.#logger.info({ reason, drainDelayMillis }, 'shutting down: readiness is now 503');
+    if (drainDelayMillis > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMillis));
     let failed = false;
     for (const hook of this.#hooks) {
       const outcome = await bounded(() => Promise.resolve().then(hook.run), hook.timeoutMillis);
@@ -140,11 +154,11 @@ export class ProcessLifecycle {
         this.#logger.error({ hook: hook.name, outcome }, `shutdown hook ${hook.name} ${outcome === 'timeout' ? 'timed out' : 'failed'}`);
       }
     }
-    if (this.#options.flush !== undefined) await this.#options.flush();
+    if (this.#options.teardown !== undefined) await this.#options.teardown().catch(() => undefined);
+    this.#exitCode = failed ? Math.max(1, exitCode) : exitCode;
     this.#transition('stopped');
-    this.#logger.info({ reason }, 'stopped');
+    this.#logger.info({ reason, exitCode: this.#exitCode }, 'stopped');
     this.uninstallProcessHandlers();
-    this.#exit(failed ? Math.max(1, exitCode) : exitCode);
   }
 
   #transition(state: LifecycleState): void {

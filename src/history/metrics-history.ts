@@ -108,7 +108,8 @@ export class MetricsHistory {
       latencyP50: interval.quantile(0.5),
       latencyP95: interval.quantile(0.95),
       latencyP99: interval.quantile(0.99),
-      pnlRealized: snapshot.pnl.realized,
+      // Net of fees, so realized + unrealized is the total the P&L card shows.
+      pnlRealized: snapshot.pnl.realizedNet,
       pnlUnrealized: snapshot.pnl.unrealized,
       messageRate: rate(messages, previous?.messages),
       exchangesConnected: snapshot.exchanges.filter((e) => e.connected).length,

@@ -1,8 +1,10 @@
-import { hostname } from 'node:os';
 import { type DestinationStream, type Level, type Logger, type LoggerOptions as PinoOptions, pino } from 'pino';
+import { z } from 'zod';
 import { TelemetryConfigError } from '../errors.js';
-import { redactSecrets, redactText } from '../secrets.js';
+import { hasMethods, instance, parseOptions, schemaOf } from '../validation/parse-options.js';
+import { redactSecrets } from '../secrets.js';
 import { emitToOtel } from './otel-log-bridge.js';
+import { redactedCall } from './redacted-call.js';
 import { traceFields } from './trace-fields.js';
 
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -26,6 +28,17 @@ export interface CreateLoggerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+const optionsSchema = schemaOf<CreateLoggerOptions>()(
+  z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    component: z.string().min(1).max(128).optional(),
+    pretty: z.boolean().optional(),
+    otel: z.boolean().optional(),
+    destination: instance<DestinationStream>('a writable stream (with write)', hasMethods('write')).optional(),
+    env: z.record(z.string(), z.string().optional()).optional(),
+  }),
+);
+
 /**
  * A pino logger for trading code. Every line written inside a span or an order's context
  * carries `trace_id`, `span_id`, `trace_flags` and `correlation_id`, so a log line links to
@@ -34,55 +47,63 @@ export interface CreateLoggerOptions {
  * redacted at any depth and inside messages. Child loggers (`logger.child({ component })`)
  * keep all of it.
  *
- * @throws TelemetryConfigError when `LOG_LEVEL` is not a pino level.
+ * @throws TelemetryConfigError when an option is unknown or unusable, or `LOG_LEVEL` is not a pino level.
  */
-export function createLogger(options: CreateLoggerOptions = {}): Logger {
+export function createLogger(given: CreateLoggerOptions = {}): Logger {
+  const options = parseOptions(optionsSchema, given);
   const env = options.env ?? process.env;
   const level = options.level ?? env.LOG_LEVEL ?? 'info';
-  if (!LEVELS.includes(level)) {
-    throw new TelemetryConfigError(options.level === undefined ? 'LOG_LEVEL' : 'level', `"${level}" is not one of ${LEVELS.join(', ')}`);
-  }
+  if (!LEVELS.includes(level)) throw new TelemetryConfigError('LOG_LEVEL', `"${level}" is not one of ${LEVELS.join(', ')}`);
   const otel = options.otel ?? Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT);
   const pretty = options.pretty ?? (env.NODE_ENV === 'development' && process.stdout.isTTY);
   const config: PinoOptions = {
     level,
     mixin: traceFields,
     formatters: {
-      // Bindings and fields both pass through here: secrets never reach the line.
-      log: (object) => redactSecrets(object),
+      // The root's bindings; a child's are redacted where it is made (withCleanChildren), each
+      // call's fields and message in logMethod, and the mixin's fields are ids (the correlation
+      // id redacted where it is read): a second pass over every line would find nothing.
       bindings: (bindings) => redactSecrets(bindings),
     },
     hooks: {
       logMethod(args, method, levelNumber) {
+        const call = redactedCall(args);
         if (otel) {
           const bindings = this.bindings();
-          emitToOtel(levelNumber, args, bindings, typeof bindings.component === 'string' ? bindings.component : options.component);
+          emitToOtel(levelNumber, call, bindings, typeof bindings.component === 'string' ? bindings.component : options.component);
         }
-        // Messages are redacted too (`apiKey=…` inside a string). `args` is this call's own array.
-        const messageAt = typeof args[0] === 'string' ? 0 : 1;
-        const message: unknown = args[messageAt];
-        if (typeof message === 'string') args[messageAt] = redactText(message);
-        return method.apply(this, args);
+        const redacted = call.fields === undefined ? [call.message] : call.message === undefined ? [call.fields] : [call.fields, call.message];
+        return method.apply(this, redacted as Parameters<typeof method>);
       },
     },
   };
-  if (options.component !== undefined) config.base = { pid: process.pid, hostname: hostname(), component: options.component };
   if (pretty && options.destination === undefined) {
     config.transport = { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } };
   }
-  return redactChildBindings(options.destination === undefined || pretty ? pino(config) : pino(config, options.destination));
+  const root = withCleanChildren(options.destination === undefined || pretty ? pino(config) : pino(config, options.destination));
+  return options.component === undefined ? root : root.child({ component: options.component });
 }
 
+type ChildFn = (this: Logger, bindings: Record<string, unknown>, options?: object) => Logger;
+
 /**
- * Pino skips the bindings formatter for child loggers, so `logger.child({ apiKey })` would
- * write the key on every line. Children are created from their parent's prototype, so one
- * override on the root covers every descendant.
+ * Children that are safe and clean:
+ * - pino skips the bindings formatter for child loggers, so `logger.child({ apiKey })` would
+ *   write the key on every line: bindings are redacted here;
+ * - pino appends a child's bindings to its parent's, so re-binding a key (`component`) would
+ *   write it twice in one line: such a child is made from the root with the merged bindings.
+ * Children are created from their parent's prototype, so one override on the root covers
+ * every descendant.
  */
-function redactChildBindings(root: Logger): Logger {
-  const pinoChild = Object.getPrototypeOf(root) as { child(this: Logger, bindings: Record<string, unknown>, options?: object): Logger };
+function withCleanChildren(root: Logger): Logger {
+  const pinoChild = (Object.getPrototypeOf(root) as { child: ChildFn }).child;
   Object.defineProperty(root, 'child', {
     value(this: Logger, bindings: Record<string, unknown>, childOptions?: object): Logger {
-      return pinoChild.child.call(this, redactSecrets(bindings), childOptions);
+      const redacted = redactSecrets(bindings);
+      const inherited = this.bindings();
+      const rebinds = Object.keys(redacted).some((key) => Object.hasOwn(inherited, key));
+      if (!rebinds) return pinoChild.call(this, redacted, childOptions);
+      return pinoChild.call(root, { ...inherited, ...redacted }, { level: this.level, ...childOptions });
     },
   });
   return root;

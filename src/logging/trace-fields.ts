@@ -1,5 +1,7 @@
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import { correlationIdOf } from '../tracing/correlation-id.js';
+import { context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import { Attr } from '../conventions.js';
+import { redactText } from '../secrets.js';
+import { CorrelationBaggage } from '../tracing/correlation-baggage.js';
 
 /** The fields every log line written inside a span or order context carries. */
 export interface TraceFields {
@@ -26,7 +28,10 @@ export function traceFields(): TraceFields {
     fields.span_id = spanContext.spanId;
     fields.trace_flags = FLAGS_HEX[spanContext.traceFlags] ?? spanContext.traceFlags.toString(16).padStart(2, '0');
   }
-  const correlationId = correlationIdOf(active);
-  if (correlationId !== undefined) fields.correlation_id = correlationId;
+  const baggage = propagation.getBaggage(active);
+  const correlationId = baggage?.getEntry(Attr.correlationId)?.value;
+  // Text from outside: a client order id (an order's own baggage carries it redacted already),
+  // or one arrived as baggage from another process.
+  if (correlationId !== undefined) fields.correlation_id = baggage instanceof CorrelationBaggage ? correlationId : redactText(correlationId);
   return fields;
 }

@@ -20,6 +20,13 @@ export interface BoundOrderMetrics {
   rejected(reason: RejectReason, count?: number): void;
   /** Executions received (full or partial fills). */
   trade(count?: number): void;
+  /** Traded notional of a fill (price × quantity) in the symbol's quote currency. */
+  notional(amount: number): void;
+  /**
+   * A fee charged on a fill: `cost` in units of `asset` (the fee currency the exchange reports,
+   * often not the quote). A negative cost is a rebate and counts in `trading.fee_rebates`.
+   */
+  fee(asset: string, cost: number): void;
   /** Slippage of a fill in basis points, signed; positive is worse than expected. */
   slippage(bps: number): void;
   /** Filled quantity over ordered quantity when the order ended, from 0 to 1. */

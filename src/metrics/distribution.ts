@@ -11,6 +11,21 @@ export interface DistributionSummary {
 }
 
 /**
+ * The bucket `value` falls in: the first `i` with `value <= boundaries[i]`, or
+ * `boundaries.length` (the +Inf bucket). A binary search; it never allocates.
+ */
+export function bucketIndex(boundaries: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (value <= (boundaries[mid] as number)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
  * A fixed-bucket histogram held in plain numbers, for in-process views (snapshot, stage
  * report, dashboard). Recording is a binary search and two increments; it never allocates.
  * Quantiles are interpolated linearly inside the bucket and clamped to the observed min/max,
@@ -31,15 +46,8 @@ export class Distribution {
   }
 
   record(value: number): void {
-    const bounds = this.boundaries;
-    let lo = 0;
-    let hi = bounds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (value <= (bounds[mid] as number)) hi = mid;
-      else lo = mid + 1;
-    }
-    this.counts[lo] = (this.counts[lo] as number) + 1;
+    const bucket = bucketIndex(this.boundaries, value);
+    this.counts[bucket] = (this.counts[bucket] as number) + 1;
     this.count++;
     this.sum += value;
     // Math.min/max as the SDK's histogram aggregator does (so -0 and 0 compare the same way).

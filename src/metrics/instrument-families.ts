@@ -1,7 +1,8 @@
-import type { Attributes, Histogram, HrTime, Meter } from '@opentelemetry/api';
+import type { Attributes, Histogram, HrTime, Meter, SpanContext } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import { OVERFLOW_ATTRIBUTE, type InstrumentConvention } from '../conventions.js';
 import { Distribution } from './distribution.js';
+import { ExemplarSlots } from './exemplar-slots.js';
 import type { SeriesProducer } from './series-producer.js';
 import type { MeasurementGuard } from './measurement-guard.js';
 import { observeInstrument } from './observable.js';
@@ -18,6 +19,8 @@ export interface HistogramSeries {
   readonly attributes: Attributes;
   readonly distribution: Distribution;
   readonly startTime: HrTime;
+  /** Its exemplars, from the first one kept on (see {@link HistogramFamily.exemplar}). */
+  exemplars?: ExemplarSlots;
 }
 
 /** What every family needs to create its instrument and bound its series. */
@@ -103,6 +106,15 @@ export class HistogramFamily {
     const normalized = value + 0; // -0 becomes 0, so a min of "-0" never reaches a snapshot or an export
     this.#histogram?.record(normalized, series.attributes);
     series.distribution.record(normalized);
+  }
+
+  /**
+   * Links `value`, already recorded into `series`, to the span of `trace`: the exemplar of the
+   * bucket it was counted in (one per bucket, the latest wins), exported by the fast path. The
+   * plain record path never touches exemplars.
+   */
+  exemplar(series: HistogramSeries, value: number, trace: SpanContext, timeMillis: number): void {
+    (series.exemplars ??= new ExemplarSlots(this.#boundaries)).keep(value + 0, trace, timeMillis);
   }
 
   /** One distribution merging every series that `include` accepts (all of them by default). */

@@ -1,18 +1,21 @@
-import { diag, type Meter } from '@opentelemetry/api';
+import type { Meter } from '@opentelemetry/api';
 import { Instruments, type MeasurementRejection } from '../conventions.js';
+import type { TelemetryLogger } from '../telemetry-logger.js';
 import { observeInstrument } from './observable.js';
 
 /**
  * The facade's self-accounting: every measurement it refuses and every one folded into an
  * overflow series is counted here and exported as `trading.telemetry.*` counters, so nothing
- * is dropped silently. The first occurrence of each (instrument, reason) is also reported
- * through the OTel diagnostic logger so a developer sees why.
+ * is dropped silently. The first occurrence of each (instrument, reason) is also logged, once,
+ * through the library logger, so a developer sees why without a log flood.
  */
 export class MeasurementGuard {
   readonly #rejected = new Map<string, { instrument: string; reason: MeasurementRejection; count: number }>();
   readonly #overflow = new Map<string, number>();
+  readonly #logger: TelemetryLogger;
 
-  constructor(meter: Meter) {
+  constructor(meter: Meter, logger: TelemetryLogger) {
+    this.#logger = logger;
     observeInstrument(meter, Instruments.rejectedMeasurements, (result) => {
       for (const { instrument, reason, count } of this.#rejected.values()) result.observe(count, { instrument, reason });
     });
@@ -30,14 +33,14 @@ export class MeasurementGuard {
       return;
     }
     this.#rejected.set(key, { instrument, reason, count: 1 });
-    diag.warn(`trading-telemetry: ${instrument} refused a measurement (${reason}): ${detail}. Further ones are only counted.`);
+    this.#logger.warn({ instrument, reason }, `${instrument} refused a measurement (${reason}): ${detail}. Further ones are only counted.`);
   }
 
   /** Counts a measurement folded into `instrument`'s overflow series. */
   overflow(instrument: string): void {
     const count = this.#overflow.get(instrument);
     if (count === undefined) {
-      diag.warn(`trading-telemetry: ${instrument} reached its cardinality limit; new series go to otel.metric.overflow.`);
+      this.#logger.warn({ instrument }, `${instrument} reached its cardinality limit; new series go to otel.metric.overflow.`);
     }
     this.#overflow.set(instrument, (count ?? 0) + 1);
   }

@@ -1,8 +1,9 @@
 import { Attr, Instruments, OVERFLOW_ATTRIBUTE, type OrderStage, type SlippageDirection } from '../conventions.js';
-import type { BoundOrderMetrics, OrderTotals } from './bound-order-metrics.js';
+import type { OrderTotals } from './bound-order-metrics.js';
 import type { Distribution } from './distribution.js';
 import type { FamilyContext } from './instrument-families.js';
 import { observeInstrument } from './observable.js';
+import type { TracedOrderMetrics } from './order-exemplars.js';
 import { type OrderKey, orderKeyAttributes, orderKeyProblem, orderKeyString } from './order-key.js';
 import { OrderFamilies, OrderStream } from './order-stream.js';
 import { OrderStreamIndex } from './order-stream-index.js';
@@ -33,8 +34,8 @@ export class OrderMetrics {
     });
   }
 
-  /** Resolves the labels of `key` once; the returned handle only records. */
-  for(key: OrderKey): BoundOrderMetrics {
+  /** Resolves the labels of `key` once; the returned handle only records (and, for order traces, keeps exemplars). */
+  for(key: OrderKey): TracedOrderMetrics {
     const indexed = typeof key === 'object' && (key as OrderKey | null) !== null ? this.#index.find(key) : undefined;
     if (indexed !== undefined) return indexed;
     const streamKey = orderKeyString(key);

@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, SpanContext } from '@opentelemetry/api';
 import {
   Attr,
   FILL_RATIO_BUCKETS,
@@ -14,13 +14,17 @@ import {
   type TerminalStatus,
 } from '../conventions.js';
 import { pickAttributes } from './attribute-sets.js';
-import type { BoundOrderMetrics } from './bound-order-metrics.js';
 import { describeValue } from './describe-value.js';
 import { type FamilyContext, HistogramFamily, type HistogramSeries, ValueFamily, type ValueSeries } from './instrument-families.js';
 import type { MeasurementGuard } from './measurement-guard.js';
+import { isLabelValue } from './label-values.js';
 import { isAmount, isCount, isNonNegativeAmount, numberProblem } from './numbers.js';
+import type { TracedOrderMetrics } from './order-exemplars.js';
 
 type CountedStatus = Exclude<OrderStatus, 'rejected'>;
+
+/** Fee assets one stream keeps its series for. */
+const MAX_CACHED_FEE_ASSETS = 8;
 
 /** The instruments every order stream shares. */
 export class OrderFamilies {
@@ -30,6 +34,9 @@ export class OrderFamilies {
   readonly fillRatio: HistogramFamily;
   readonly stageDuration: HistogramFamily;
   readonly orderDuration: HistogramFamily;
+  readonly notional: ValueFamily;
+  readonly fees: ValueFamily;
+  readonly feeRebates: ValueFamily;
 
   constructor(
     ctx: FamilyContext,
@@ -41,6 +48,9 @@ export class OrderFamilies {
     this.fillRatio = new HistogramFamily(ctx, Instruments.fillRatio, FILL_RATIO_BUCKETS);
     this.stageDuration = new HistogramFamily(ctx, Instruments.stageDuration, LATENCY_BUCKETS_SECONDS);
     this.orderDuration = new HistogramFamily(ctx, Instruments.orderDuration, LATENCY_BUCKETS_SECONDS);
+    this.notional = new ValueFamily(ctx, Instruments.notional);
+    this.fees = new ValueFamily(ctx, Instruments.fees);
+    this.feeRebates = new ValueFamily(ctx, Instruments.feeRebates);
   }
 }
 
@@ -55,7 +65,7 @@ function derived<S>(
 }
 
 /** The series of one order stream, resolved when the stream is first bound. */
-export class OrderStream implements BoundOrderMetrics {
+export class OrderStream implements TracedOrderMetrics {
   /**
    * This stream's own totals. Exported series can be shared once an instrument overflows,
    * so in-process totals never read them back.
@@ -66,6 +76,9 @@ export class OrderStream implements BoundOrderMetrics {
   readonly #stageSeries: (HistogramSeries | undefined)[] = [];
   readonly #durationSeries: (HistogramSeries | undefined)[] = [];
   readonly #trades: ValueSeries;
+  readonly #notional: ValueSeries;
+  /** Fee and rebate series by fee asset, created on the asset's first fee. */
+  readonly #fees = new Map<string, { readonly paid: ValueSeries; readonly rebated: ValueSeries }>();
   readonly #adverseSlippage: HistogramSeries;
   readonly #favorableSlippage: HistogramSeries;
   readonly #fillRatio: HistogramSeries;
@@ -85,6 +98,7 @@ export class OrderStream implements BoundOrderMetrics {
       expired: status('expired'),
     };
     this.#trades = derived(families.trades, base, [Attr.exchange, Attr.symbol, Attr.side, Attr.strategy]);
+    this.#notional = derived(families.notional, base, [Attr.exchange, Attr.symbol, Attr.side, Attr.strategy]);
     const market = [Attr.exchange, Attr.symbol, Attr.side];
     this.#adverseSlippage = derived(families.slippage, base, market, { [Attr.slippageDirection]: 'adverse' });
     this.#favorableSlippage = derived(families.slippage, base, market, { [Attr.slippageDirection]: 'favorable' });
@@ -150,6 +164,40 @@ export class OrderStream implements BoundOrderMetrics {
     this.#count(this.#trades, count, Instruments.trades.name);
   }
 
+  notional(amount: number): void {
+    if (isNonNegativeAmount(amount)) this.#notional.value += amount;
+    else this.#families.guard.reject(Instruments.notional.name, numberProblem(amount), `notional ${describeValue(amount)}`);
+  }
+
+  fee(asset: string, cost: number): void {
+    if (!isAmount(cost)) {
+      this.#families.guard.reject(Instruments.fees.name, numberProblem(cost), `fee ${describeValue(cost)}`);
+      return;
+    }
+    const series = this.#feeSeries(asset);
+    if (series === undefined) return;
+    if (cost >= 0) series.paid.value += cost;
+    else series.rebated.value -= cost;
+  }
+
+  #feeSeries(asset: string): { readonly paid: ValueSeries; readonly rebated: ValueSeries } | undefined {
+    const known = this.#fees.get(asset);
+    if (known !== undefined) return known;
+    if (!isLabelValue(asset)) {
+      this.#families.guard.reject(Instruments.fees.name, 'invalid_label', `fee asset ${describeValue(asset)}`);
+      return undefined;
+    }
+    const extra = { [Attr.asset]: asset };
+    const created = {
+      paid: derived(this.#families.fees, this.#base, [Attr.exchange], extra),
+      rebated: derived(this.#families.feeRebates, this.#base, [Attr.exchange], extra),
+    };
+    // A stream pays fees in one or two assets; a caller cycling through more still gets its
+    // series (the registry bounds those), just not cached here.
+    if (this.#fees.size < MAX_CACHED_FEE_ASSETS) this.#fees.set(asset, created);
+    return created;
+  }
+
   slippage(bps: number): void {
     if (isAmount(bps)) {
       if (bps >= 0) this.#families.slippage.record(this.#adverseSlippage, bps);
@@ -188,6 +236,17 @@ export class OrderStream implements BoundOrderMetrics {
       }));
       this.#families.orderDuration.record(series, seconds);
     }
+  }
+
+  orderDurationExemplar(status: TerminalStatus, seconds: number, trace: SpanContext, timeMillis: number): void {
+    // The series exists once the duration was recorded; a refused duration left none, and no exemplar.
+    const series = this.#durationSeries[TERMINAL_STATUSES.indexOf(status)];
+    if (series !== undefined) this.#families.orderDuration.exemplar(series, seconds, trace, timeMillis);
+  }
+
+  stageDurationExemplar(stage: OrderStage, seconds: number, trace: SpanContext, timeMillis: number): void {
+    const series = this.#stageSeries[ORDER_STAGES.indexOf(stage)];
+    if (series !== undefined) this.#families.stageDuration.exemplar(series, seconds, trace, timeMillis);
   }
 
   active(): number {

@@ -23,11 +23,19 @@ export interface BalanceView {
   readonly amount: number;
 }
 
-/** Realized and unrealized P&L in the quote currency. */
+/** P&L in the quote currency, summed over strategies. */
 export interface PnlView {
+  /** Realized P&L before fees (gross). */
   readonly realized: number;
+  /** Fees charged against it (rebates lower it). */
+  readonly fees: number;
+  /** realized − fees. */
+  readonly realizedNet: number;
   readonly unrealized: number;
+  /** realizedNet + unrealized: what the loss limit and drawdown judge. */
   readonly total: number;
+  /** Funding received (positive) or paid on perpetuals since start; not part of `total` (see docs/metrics.md). */
+  readonly funding: number;
 }
 
 /** A gauge series bound once; `set` records its new value. */
@@ -35,11 +43,20 @@ export interface BoundGauge {
   set(value: number): void;
 }
 
-/** P&L of one strategy, or of the whole account when `strategy` is omitted. */
+/** P&L of one strategy, or of the whole account when `strategy` is omitted. Each field is the latest total, not an increment. */
 export interface PnlUpdate {
+  /** Realized P&L before fees. */
   readonly realized?: number;
   readonly unrealized?: number;
+  /** Fees paid so far, in the quote currency; realized net of fees is `realized − fees`. */
+  readonly fees?: number;
   readonly strategy?: string;
+}
+
+function sum(family: ValueFamily): number {
+  let total = 0;
+  for (const s of family.all()) total += s.value;
+  return total;
 }
 
 /**
@@ -51,6 +68,9 @@ export class PortfolioMetrics {
   readonly #balances: ValueFamily;
   readonly #realized: ValueFamily;
   readonly #unrealized: ValueFamily;
+  readonly #fees: ValueFamily;
+  readonly #realizedNet: ValueFamily;
+  readonly #funding: ValueFamily;
   readonly #guard: MeasurementGuard;
 
   constructor(ctx: FamilyContext) {
@@ -59,6 +79,9 @@ export class PortfolioMetrics {
     this.#balances = new ValueFamily(ctx, Instruments.balance);
     this.#realized = new ValueFamily(ctx, Instruments.realizedPnl);
     this.#unrealized = new ValueFamily(ctx, Instruments.unrealizedPnl);
+    this.#fees = new ValueFamily(ctx, Instruments.pnlFees);
+    this.#realizedNet = new ValueFamily(ctx, Instruments.realizedNetPnl);
+    this.#funding = new ValueFamily(ctx, Instruments.funding);
     observeInstrument(ctx.meter, Instruments.openPositions, (result) => {
       for (const [exchange, open] of this.#openByExchange()) result.observe(open, { [Attr.exchange]: exchange });
     });
@@ -87,7 +110,18 @@ export class PortfolioMetrics {
     this.#set(this.#balances, Instruments.balance.name, amount, exchange, asset, Attr.asset);
   }
 
-  /** Sets realized and/or unrealized P&L, per strategy when one is named. */
+  /**
+   * Adds a funding payment on the perpetual `symbol`: positive when received, negative when
+   * paid (ccxt's `fetchFundingHistory` amounts). The gauge holds the sum since start.
+   */
+  addFunding(exchange: string, symbol: string, amount: number): void {
+    const series = this.#series(this.#funding, Instruments.funding.name, exchange, symbol, Attr.symbol);
+    if (series === undefined) return;
+    if (isAmount(amount)) series.value += amount;
+    else this.#guard.reject(Instruments.funding.name, numberProblem(amount), `funding ${describeValue(amount)}`);
+  }
+
+  /** Sets realized P&L, fees and/or unrealized P&L, per strategy when one is named. */
   setPnl(update: PnlUpdate): void {
     if (typeof update !== 'object' || (update as PnlUpdate | null) === null) {
       this.#guard.reject(Instruments.realizedPnl.name, 'non_finite', `update ${describeValue(update)}`);
@@ -100,10 +134,15 @@ export class PortfolioMetrics {
     }
     const attributes = (): Attributes => (strategy === undefined ? {} : { [Attr.strategy]: strategy });
     const key = strategy ?? '';
-    if (update.realized !== undefined) this.#setValue(this.#realized.series(key, attributes), update.realized, Instruments.realizedPnl.name);
     if (update.unrealized !== undefined) {
       this.#setValue(this.#unrealized.series(key, attributes), update.unrealized, Instruments.unrealizedPnl.name);
     }
+    if (update.realized === undefined && update.fees === undefined) return;
+    const realized = this.#realized.series(key, attributes);
+    const fees = this.#fees.series(key, attributes);
+    if (update.realized !== undefined) this.#setValue(realized, update.realized, Instruments.realizedPnl.name);
+    if (update.fees !== undefined) this.#setValue(fees, update.fees, Instruments.pnlFees.name);
+    this.#realizedNet.series(key, attributes).value = realized.value - fees.value;
   }
 
   positions(): PositionView[] {
@@ -123,11 +162,10 @@ export class PortfolioMetrics {
   }
 
   pnl(): PnlView {
-    let realized = 0;
-    let unrealized = 0;
-    for (const s of this.#realized.all()) realized += s.value;
-    for (const s of this.#unrealized.all()) unrealized += s.value;
-    return { realized, unrealized, total: realized + unrealized };
+    const realized = sum(this.#realized);
+    const fees = sum(this.#fees);
+    const unrealized = sum(this.#unrealized);
+    return { realized, fees, realizedNet: realized - fees, unrealized, total: realized - fees + unrealized, funding: sum(this.#funding) };
   }
 
   #openByExchange(): Map<string, number> {

@@ -1,6 +1,7 @@
 import { Instruments } from '../conventions.js';
 import type { BoundOrderMetrics } from './bound-order-metrics.js';
 import type { MeasurementGuard } from './measurement-guard.js';
+import type { TracedOrderMetrics } from './order-exemplars.js';
 import type { KeyProblem } from './order-key.js';
 
 /** The instrument each bound method records into, so a refusal is counted against it. */
@@ -12,6 +13,8 @@ const INSTRUMENT_OF = {
   expired: Instruments.orders.name,
   rejected: Instruments.orders.name,
   trade: Instruments.trades.name,
+  notional: Instruments.notional.name,
+  fee: Instruments.fees.name,
   slippage: Instruments.slippage.name,
   fillRatio: Instruments.fillRatio.name,
   stageDuration: Instruments.stageDuration.name,
@@ -20,9 +23,10 @@ const INSTRUMENT_OF = {
 
 /**
  * The handle returned for an order key that cannot label a series: every call is counted as
- * refused against the instrument it would have recorded into, with the key's problem.
+ * refused against the instrument it would have recorded into, with the key's problem. Its
+ * durations were never recorded, so it keeps no exemplar of them.
  */
-export function refusedOrderStream(guard: MeasurementGuard, problem: KeyProblem): BoundOrderMetrics {
+export function refusedOrderStream(guard: MeasurementGuard, problem: KeyProblem): TracedOrderMetrics {
   const refuse = (instrument: string) => (): void => guard.reject(instrument, problem.reason, problem.detail);
   return {
     placed: refuse(INSTRUMENT_OF.placed),
@@ -32,9 +36,13 @@ export function refusedOrderStream(guard: MeasurementGuard, problem: KeyProblem)
     expired: refuse(INSTRUMENT_OF.expired),
     rejected: refuse(INSTRUMENT_OF.rejected),
     trade: refuse(INSTRUMENT_OF.trade),
+    notional: refuse(INSTRUMENT_OF.notional),
+    fee: refuse(INSTRUMENT_OF.fee),
     slippage: refuse(INSTRUMENT_OF.slippage),
     fillRatio: refuse(INSTRUMENT_OF.fillRatio),
     stageDuration: refuse(INSTRUMENT_OF.stageDuration),
     orderDuration: refuse(INSTRUMENT_OF.orderDuration),
+    orderDurationExemplar: () => undefined,
+    stageDurationExemplar: () => undefined,
   };
 }

@@ -1,3 +1,4 @@
+import { duration, money, percent, uptime } from '../format/numbers.js';
 import type { TelemetrySnapshot } from './snapshot.js';
 
 const WIDTH = 46;
@@ -5,27 +6,6 @@ const WIDTH = 46;
 function row(text: string): string {
   const clipped = text.length > WIDTH - 4 ? `${text.slice(0, WIDTH - 5)}…` : text;
   return `║ ${clipped.padEnd(WIDTH - 4)} ║`;
-}
-
-function duration(seconds: number): string {
-  if (seconds < 0.001) return `${(seconds * 1e6).toFixed(0)} µs`;
-  if (seconds < 1) return `${(seconds * 1000).toFixed(2)} ms`;
-  return `${seconds.toFixed(2)} s`;
-}
-
-function uptime(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.floor(seconds % 60);
-  return `${String(h).padStart(2, '0')}h ${String(m).padStart(2, '0')}m ${String(s).padStart(2, '0')}s`;
-}
-
-function percent(value: number | null): string {
-  return value === null ? '—' : `${(value * 100).toFixed(2)}%`;
-}
-
-function money(value: number): string {
-  return `${value < 0 ? '-' : '+'}${Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /**
@@ -52,7 +32,7 @@ export function formatReport(snapshot: TelemetrySnapshot): string {
       ? row('Latency: no completed orders yet')
       : row(`Latency: avg ${duration(latency.mean)}  p95 ${duration(latency.p95)}  p99 ${duration(latency.p99)}`),
     rule,
-    row(`P&L: ${money(snapshot.pnl.total)} (realized ${money(snapshot.pnl.realized)})`),
+    row(`P&L: ${money(snapshot.pnl.total)} (realized ${money(snapshot.pnl.realized)}${snapshot.pnl.fees === 0 ? '' : `, fees ${money(snapshot.pnl.fees)}`})`),
   );
   for (const p of snapshot.positions.filter((position) => position.size !== 0)) {
     lines.push(row(`Position ${p.symbol}@${p.exchange}: ${p.size}`));

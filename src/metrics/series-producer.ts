@@ -14,6 +14,7 @@ import {
 import { type InstrumentConvention, SCOPE_NAME } from '../conventions.js';
 import { VERSION } from '../version.js';
 import type { Distribution } from './distribution.js';
+import type { ExemplarSlots, PointExemplar } from './exemplar-slots.js';
 
 /** A counter or gauge family as the producer reads it: a plain number per series. */
 export interface ProducedValues {
@@ -28,7 +29,16 @@ export interface ProducedHistograms {
   readonly kind: 'histograms';
   readonly convention: InstrumentConvention;
   readonly boundaries: readonly number[];
-  series(): Iterable<{ readonly attributes: Attributes; readonly distribution: Distribution; readonly startTime: HrTime }>;
+  series(): Iterable<{ readonly attributes: Attributes; readonly distribution: Distribution; readonly startTime: HrTime; readonly exemplars?: ExemplarSlots | undefined }>;
+}
+
+/**
+ * A histogram data point with the exemplars of its series, as the producer exports it. The
+ * SDK's data model has no exemplars (opentelemetry-js#5147); the property rides along on the
+ * point, the OpenMetrics text renders it, and every other consumer ignores it.
+ */
+export interface ExemplarHistogramPoint extends DataPoint<Histogram> {
+  readonly exemplars?: readonly PointExemplar[];
 }
 
 export type ProducedFamily = ProducedValues | ProducedHistograms;
@@ -46,16 +56,18 @@ function valueMetric(family: ProducedValues, endTime: HrTime): MetricData | unde
 }
 
 function histogramMetric(family: ProducedHistograms, endTime: HrTime): MetricData | undefined {
-  const dataPoints: DataPoint<Histogram>[] = [];
+  const dataPoints: ExemplarHistogramPoint[] = [];
   for (const s of family.series()) {
     const d = s.distribution;
     if (d.count === 0) continue;
-    dataPoints.push({
+    const point: ExemplarHistogramPoint = {
       startTime: s.startTime,
       endTime,
       attributes: s.attributes,
       value: { buckets: { boundaries: [...family.boundaries], counts: Array.from(d.counts) }, count: d.count, sum: d.sum, min: d.min, max: d.max },
-    });
+    };
+    // Only series with exemplars carry the property: every other point is the SDK's shape exactly.
+    dataPoints.push(s.exemplars === undefined ? point : { ...point, exemplars: s.exemplars.collect() });
   }
   if (dataPoints.length === 0) return undefined;
   return { descriptor: descriptor(family.convention), aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.HISTOGRAM, dataPoints };
@@ -71,7 +83,8 @@ function histogramMetric(family: ProducedHistograms, endTime: HrTime): MetricDat
  * The data is what the SDK path exports for the same records (same names, units, attributes,
  * values, buckets, count, sum, min and max, cumulative temporality): the equivalence tests
  * prove it. A reader that prefers delta temporality still receives cumulative points (marked
- * so), and SDK Views do not apply to these instruments.
+ * so), and SDK Views do not apply to these instruments. Histogram points of series that hold
+ * exemplars carry them ({@link ExemplarHistogramPoint}), for the OpenMetrics text of `/metrics`.
  */
 export class SeriesProducer implements MetricProducer {
   readonly #families: ProducedFamily[] = [];

@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Meter } from '@opentelemetry/api';
 import { Instruments } from '../conventions.js';
 import { observeInstrument } from '../metrics/observable.js';
+import { jsonBody } from './request-context.js';
 
 /** Options of {@link LiveStream}. */
 export interface LiveStreamOptions {
-  /** Most concurrent clients; more get 503. Default 32. */
+  /** Most concurrent clients; a new one beyond it ends the oldest stream (which reconnects, as EventSource does). Default 32. */
   readonly maxClients?: number;
   /** A client with more unsent bytes than this is too slow and is dropped. Default 1 MiB. */
   readonly maxBufferedBytes?: number;
@@ -14,14 +15,16 @@ export interface LiveStreamOptions {
 }
 
 /**
- * Server-sent events to the dashboard and `trading-telemetry watch`. Bounded: a client limit,
- * and slow readers are dropped instead of buffering without end; both are counted in
+ * Server-sent events to the dashboard and `trading-telemetry watch`. Bounded: a client limit
+ * (past it the oldest stream ends), and slow readers are dropped instead of buffering without
+ * end; both are counted in
  * `trading.telemetry.stream.dropped_clients{reason}`. Broadcasting never blocks the caller.
  */
 export class LiveStream {
+  /** In the order they connected: the first is the oldest. */
   readonly #clients = new Set<ServerResponse>();
   readonly #options: LiveStreamOptions;
-  readonly #dropped = { slow: 0, over_limit: 0 };
+  readonly #dropped = { slow: 0, evicted: 0 };
   readonly #heartbeat: NodeJS.Timeout;
 
   constructor(options: LiveStreamOptions = {}, meter?: Meter) {
@@ -40,16 +43,18 @@ export class LiveStream {
   }
 
   /** Clients dropped so far, by reason. */
-  get dropped(): Readonly<Record<'slow' | 'over_limit', number>> {
+  get dropped(): Readonly<Record<'slow' | 'evicted', number>> {
     return { ...this.#dropped };
   }
 
   /** Route handler: turns the request into an event stream. */
   accept(req: IncomingMessage, res: ServerResponse): void {
-    if (this.#clients.size >= (this.#options.maxClients ?? 32)) {
-      this.#dropped.over_limit++;
-      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' }).end('too many live-stream clients\n');
-      return;
+    // Full: the oldest stream gives way, so idle clients cannot lock a new dashboard out.
+    const oldest = this.#clients.size >= (this.#options.maxClients ?? 32) ? this.#clients.values().next().value : undefined;
+    if (oldest !== undefined) {
+      this.#dropped.evicted++;
+      this.#clients.delete(oldest);
+      oldest.end();
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': connected\n\n');
@@ -60,7 +65,7 @@ export class LiveStream {
   /** Sends `data` as event `event` to every client; drops the ones that cannot keep up. */
   broadcast(event: string, data: unknown): void {
     if (this.#clients.size === 0) return;
-    this.#write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.#write(`event: ${event}\ndata: ${jsonBody(data)}\n\n`);
   }
 
   /** Ends every stream. */

@@ -1,6 +1,8 @@
-import { context, diag } from '@opentelemetry/api';
-import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
-import { ExportStats, type Signal } from './export-stats.js';
+import { diag } from '@opentelemetry/api';
+import type { ExportResult } from '@opentelemetry/core';
+import type { Signal } from '../health/checks/export-check.js';
+import { accountedExport } from './accounted-export.js';
+import { ExportStats } from './export-stats.js';
 
 /** Options of {@link BoundedExportQueue}. */
 export interface BoundedExportOptions {
@@ -118,34 +120,8 @@ export class BoundedExportQueue<T> {
     return done;
   }
 
-  #send(batch: T[]): Promise<void> {
-    return new Promise<void>((resolve) => {
-      let settled = false;
-      const settle = (outcome: ExportResult | 'timeout'): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (outcome === 'timeout') {
-          this.stats.failed('export_timeout', batch.length, `export took over ${this.#options.exportTimeoutMillis} ms`, this.#clock());
-        } else if (outcome.code === ExportResultCode.SUCCESS) {
-          this.stats.succeeded(batch.length, this.#clock());
-        } else {
-          // The exporter's own deadline (its HTTP request timed out) is a timeout too, not a refusal.
-          const message = outcome.error?.message ?? 'export failed';
-          this.stats.failed(/timed? ?out/i.test(message) ? 'export_timeout' : 'export_failed', batch.length, message, this.#clock());
-        }
-        resolve();
-      };
-      const timer = setTimeout(() => settle('timeout'), this.#options.exportTimeoutMillis);
-      timer.unref();
-      // The export's own HTTP work must not be traced, or exporting would create spans to export.
-      context.with(suppressTracing(context.active()), () => {
-        try {
-          this.#exporter.export(batch, settle);
-        } catch (error) {
-          settle({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
-        }
-      });
-    });
+  async #send(batch: T[]): Promise<void> {
+    const options = { timeoutMillis: this.#options.exportTimeoutMillis, clock: this.#clock };
+    await accountedExport(this.stats, batch.length, options, (done) => this.#exporter.export(batch, done));
   }
 }

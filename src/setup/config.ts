@@ -1,70 +1,25 @@
 import { z } from 'zod';
-import type { AlertingOptions } from '../alerting/create-alerting.js';
-import type { ProcessLifecycleOptions } from '../health/process-lifecycle.js';
 import type { HistoryOptions } from '../history/metrics-history.js';
 import { DEFAULT_CARDINALITY_LIMIT } from '../conventions.js';
 import { TelemetryConfigError } from '../errors.js';
-import { type OrderTrackerOptions, type ResolvedOrderTrackerOptions, resolveOrderTrackerOptions } from '../tracing/order-tracker.js';
+import { type ResolvedKeepPolicy, withKeepDefaults } from '../tracing/keep-policy-options.js';
+import { type ResolvedOrderTrackerOptions, withOrderDefaults } from '../tracing/order-tracker-options.js';
+import { parseOptions } from '../validation/parse-options.js';
+import { appendPath, httpUrl, optional, positiveInt, signalUrl } from './env-values.js';
+import { type ResolvedMetrics, resolveMetrics } from './metrics-config.js';
+import type { TelemetryLogger } from '../telemetry-logger.js';
+import { type LifecycleOptions, MOVED_OPTIONS, type StartTelemetryOptions, startTelemetryOptionsSchema } from './options.js';
 
-/** Options of {@link startTelemetry}. Every option wins over its `OTEL_*` environment variable. */
-export interface StartTelemetryOptions {
-  /** `service.name`. Falls back to `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`; one is required. */
-  readonly serviceName?: string;
-  /** `service.version`. Defaults to `npm_package_version` when npm runs the process, else `0.0.0`. */
-  readonly serviceVersion?: string;
-  /** `deployment.environment.name`. Defaults to `NODE_ENV`, else `development`. */
-  readonly environment?: string;
-  /** Extra resource attributes; these win over `OTEL_RESOURCE_ATTRIBUTES`. */
-  readonly resourceAttributes?: Readonly<Record<string, string | number | boolean>>;
-  /**
-   * The embedded HTTP server that serves `/metrics` (and later `/health/*`, `/api/*` and the
-   * dashboard). Host and port default to `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT`, else
-   * 127.0.0.1:9464. Port 0 picks a free port. `false` serves nothing.
-   */
-  readonly server?: false | { readonly host?: string; readonly port?: number; readonly token?: string };
-  /**
-   * The live dashboard at `/` and its API under `/api/` (on the embedded server). `false`
-   * serves neither. `jaegerUrl` (default `TRADING_TELEMETRY_JAEGER_URL`) links orders to their traces.
-   */
-  readonly dashboard?: false | { readonly history?: HistoryOptions; readonly jaegerUrl?: string };
-  /**
-   * OTLP/HTTP export of traces (and logs). The endpoint defaults to
-   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`.
-   * Without an endpoint nothing is exported over OTLP.
-   */
-  readonly otlp?: {
-    /** Base endpoint, e.g. `http://127.0.0.1:4318`; `/v1/traces` is appended. */
-    readonly endpoint?: string;
-    /** Full traces URL; wins over `endpoint`. */
-    readonly tracesEndpoint?: string;
-    /** Most spans held while the collector is slow or down; the rest are dropped and counted. Default `OTEL_BSP_MAX_QUEUE_SIZE`, else 2048. */
-    readonly maxQueueSize?: number;
-    /** Time one export may take, in ms. Default `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10000. */
-    readonly timeoutMillis?: number;
-  };
-  /** Event-loop delay, heap and GC metrics. Default true. */
-  readonly runtimeMetrics?: boolean;
-  /** Series one instrument may hold. Default 2000. */
-  readonly cardinalityLimit?: number;
-  /** Order tracing: open-order bound, lifecycle timeout, finished orders kept, stage events or stage spans. */
-  readonly orders?: OrderTrackerOptions;
-  /** Upper bound for `forceFlush()` and `shutdown()`, in ms. Default 5000. */
-  readonly shutdownTimeoutMillis?: number;
-  /** Turn everything off (as `OTEL_SDK_DISABLED=true` does). */
-  readonly disabled?: boolean;
-  /** Health probes on the embedded server. */
-  readonly health?: {
-    /** Whether a degraded readiness check still counts as ready. Default true. */
-    readonly degradedIsReady?: boolean;
-    /** Register the memory, event-loop and telemetry-export checks. Default true. */
-    readonly builtInChecks?: boolean;
-  };
-  /** In-process alerting: rules, notifiers, incident history, governor. Its API is mounted under /api/. */
-  readonly alerting?: AlertingOptions;
-  /** Graceful shutdown: drain delay, hook timeout, fatal-error policy, logger. See ProcessLifecycle. */
-  readonly lifecycle?: Omit<ProcessLifecycleOptions, 'flush'>;
-  /** Environment to read `OTEL_*` from. Defaults to `process.env`; tests pass their own. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
+/** The embedded server's settled options. */
+export interface ResolvedServer {
+  readonly host: string;
+  readonly port: number;
+  readonly token?: string;
+  readonly allowedHosts: readonly string[];
+  readonly allowMutations: boolean;
+  readonly maxConnections: number;
+  readonly maxRequestsPerSecond: number;
+  readonly metricsCacheMillis: number;
 }
 
 /** The settled configuration: options merged over the environment, validated. */
@@ -75,17 +30,26 @@ export interface ResolvedConfig {
   readonly environment: string;
   readonly resourceAttributes: Readonly<Record<string, string | number | boolean>>;
   readonly envResourceAttributes: Readonly<Record<string, string>>;
-  readonly server: false | { readonly host: string; readonly port: number; readonly token?: string };
+  readonly server: false | ResolvedServer;
   readonly dashboard: false | { readonly history: HistoryOptions; readonly jaegerUrl: string | undefined };
   readonly otlp:
     | undefined
     | { readonly tracesUrl: string; readonly logsUrl: string; readonly maxQueueSize: number; readonly timeoutMillis: number };
+  /** Where metrics go: served at `/metrics` for Prometheus to pull, and/or pushed over OTLP. */
+  readonly metrics: ResolvedMetrics;
   readonly runtimeMetrics: boolean;
   readonly cardinalityLimit: number;
   readonly orders: ResolvedOrderTrackerOptions;
+  /** Which order traces are kept (`orders.keep`). */
+  readonly keep: ResolvedKeepPolicy;
   readonly shutdownTimeoutMillis: number;
   readonly degradedIsReady: boolean;
   readonly builtInChecks: boolean;
+  /** Whether `/chaos/*` (process fault drills) is served: `TRADING_TELEMETRY_CHAOS=1`. */
+  readonly chaosRoutes: boolean;
+  readonly lifecycle: LifecycleOptions;
+  /** The library logger given, if any. */
+  readonly logger: TelemetryLogger | undefined;
 }
 
 export const DEFAULT_SERVER_HOST = '127.0.0.1';
@@ -101,20 +65,6 @@ const SAMPLERS = [
 ] as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
-const url = z.url({ protocol: /^https?$/ });
-const positiveInt = z.coerce.number().int().positive();
-
-/** Parses `value` with `schema`, or throws a TelemetryConfigError naming `setting`. */
-function parse<T>(setting: string, schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new TelemetryConfigError(setting, `${issue?.message ?? 'invalid'} (got ${JSON.stringify(value)})`);
-}
-
-function optional<T>(setting: string, schema: z.ZodType<T>, value: unknown): T | undefined {
-  return value === undefined || value === '' ? undefined : parse(setting, schema, value);
-}
 
 /** Parses `OTEL_RESOURCE_ATTRIBUTES` (`key=value,key=value`, values percent-encoded). */
 function parseResourceAttributes(raw: string | undefined): Record<string, string> {
@@ -132,15 +82,12 @@ function parseResourceAttributes(raw: string | undefined): Record<string, string
   return attributes;
 }
 
-function appendPath(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}${path}`;
-}
-
 /**
  * Merges options over the environment and validates the result. Fails fast at start-up with
  * a {@link TelemetryConfigError} that names the option or variable to fix.
  */
-export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConfig {
+export function resolveConfig(given: StartTelemetryOptions = {}): ResolvedConfig {
+  const options = parseOptions(startTelemetryOptionsSchema, given, '', MOVED_OPTIONS);
   const env = options.env ?? process.env;
   const disabled =
     options.disabled ??
@@ -167,25 +114,26 @@ export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConf
         options.server?.host ??
         optional('OTEL_EXPORTER_PROMETHEUS_HOST', z.string().min(1), env.OTEL_EXPORTER_PROMETHEUS_HOST) ??
         DEFAULT_SERVER_HOST,
-      port:
-        (options.server?.port === undefined ? undefined : parse('server.port', port, options.server.port)) ??
-        optional('OTEL_EXPORTER_PROMETHEUS_PORT', port, env.OTEL_EXPORTER_PROMETHEUS_PORT) ??
-        DEFAULT_SERVER_PORT,
-      ...(options.server?.token === undefined ? {} : { token: parse('server.token', z.string().min(16, 'must be at least 16 characters'), options.server.token) }),
+      port: options.server?.port ?? optional('OTEL_EXPORTER_PROMETHEUS_PORT', port, env.OTEL_EXPORTER_PROMETHEUS_PORT) ?? DEFAULT_SERVER_PORT,
+      allowedHosts:
+        options.server?.allowedHosts ??
+        optional('TRADING_TELEMETRY_ALLOWED_HOSTS', z.string().transform((list) => list.split(',').map((h) => h.trim()).filter(Boolean)).pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be comma-separated host names'))), env.TRADING_TELEMETRY_ALLOWED_HOSTS) ??
+        [],
+      allowMutations: options.server?.allowMutations ?? false,
+      maxConnections: options.server?.maxConnections ?? 256,
+      maxRequestsPerSecond: options.server?.maxRequestsPerSecond ?? 400,
+      metricsCacheMillis: options.server?.metricsCacheMillis ?? 1000,
     };
+    const token = options.server?.token ?? optional('TRADING_TELEMETRY_TOKEN', z.string().min(16, 'must be at least 16 characters'), env.TRADING_TELEMETRY_TOKEN);
+    if (token !== undefined) server = { ...server, token };
   }
 
-  const tracesUrl =
-    optional('otlp.tracesEndpoint', url, options.otlp?.tracesEndpoint) ??
-    (options.otlp?.endpoint === undefined ? undefined : appendPath(parse('otlp.endpoint', url, options.otlp.endpoint), '/v1/traces')) ??
-    optional('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', url, env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ??
-    (env.OTEL_EXPORTER_OTLP_ENDPOINT
-      ? appendPath(parse('OTEL_EXPORTER_OTLP_ENDPOINT', url, env.OTEL_EXPORTER_OTLP_ENDPOINT), '/v1/traces')
-      : undefined);
+  const tracesUrl = signalUrl({ full: options.otlp?.tracesEndpoint, base: options.otlp?.endpoint }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', env, '/v1/traces');
   const logsBase = options.otlp?.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const logsUrl =
-    optional('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', url, env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) ??
+    optional('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', httpUrl, env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) ??
     (logsBase ? appendPath(logsBase, '/v1/logs') : undefined);
+  const timeoutMillis = options.otlp?.timeoutMillis ?? optional('OTEL_EXPORTER_OTLP_TIMEOUT', positiveInt, env.OTEL_EXPORTER_OTLP_TIMEOUT) ?? 10_000;
 
   return {
     disabled,
@@ -201,23 +149,26 @@ export function resolveConfig(options: StartTelemetryOptions = {}): ResolvedConf
         : {
             tracesUrl,
             logsUrl: logsUrl ?? tracesUrl.replace(/\/v1\/traces$/, '/v1/logs'),
-            maxQueueSize:
-              optional('otlp.maxQueueSize', positiveInt, options.otlp?.maxQueueSize) ?? optional('OTEL_BSP_MAX_QUEUE_SIZE', positiveInt, env.OTEL_BSP_MAX_QUEUE_SIZE) ?? 2048,
-            timeoutMillis:
-              optional('otlp.timeoutMillis', positiveInt, options.otlp?.timeoutMillis) ?? optional('OTEL_EXPORTER_OTLP_TIMEOUT', positiveInt, env.OTEL_EXPORTER_OTLP_TIMEOUT) ?? 10_000,
+            maxQueueSize: options.otlp?.maxQueueSize ?? optional('OTEL_BSP_MAX_QUEUE_SIZE', positiveInt, env.OTEL_BSP_MAX_QUEUE_SIZE) ?? 2048,
+            timeoutMillis,
           },
+    metrics: resolveMetrics(options, env, { server: server !== false, timeoutMillis }),
     runtimeMetrics: options.runtimeMetrics ?? true,
-    cardinalityLimit: parse('cardinalityLimit', positiveInt, options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT),
-    orders: resolveOrderTrackerOptions(options.orders, 'orders.'),
-    shutdownTimeoutMillis: parse('shutdownTimeoutMillis', positiveInt, options.shutdownTimeoutMillis ?? 5000),
+    cardinalityLimit: options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT,
+    orders: withOrderDefaults(options.orders),
+    keep: withKeepDefaults(options.orders?.keep),
+    shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? 5000,
     dashboard:
       options.dashboard === false || server === false
         ? false
         : {
             history: options.dashboard?.history ?? {},
-            jaegerUrl: optional('dashboard.jaegerUrl', url, options.dashboard?.jaegerUrl ?? env.TRADING_TELEMETRY_JAEGER_URL),
+            jaegerUrl: options.dashboard?.jaegerUrl ?? optional('TRADING_TELEMETRY_JAEGER_URL', httpUrl, env.TRADING_TELEMETRY_JAEGER_URL),
           },
     degradedIsReady: options.health?.degradedIsReady ?? true,
     builtInChecks: options.health?.builtInChecks ?? true,
+    chaosRoutes: optional('TRADING_TELEMETRY_CHAOS', z.enum(['0', '1']), env.TRADING_TELEMETRY_CHAOS) === '1',
+    lifecycle: options.lifecycle ?? {},
+    logger: options.logger,
   };
 }

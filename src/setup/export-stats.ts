@@ -1,26 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
 import { type DropReason, Instruments } from '../conventions.js';
+import type { ExportHealth, Signal } from '../health/checks/export-check.js';
 import { observeInstrument } from '../metrics/observable.js';
-
-/** The telemetry signals we export over OTLP. */
-export type Signal = 'traces' | 'logs';
-
-/** The health of one signal's export pipeline, as health checks and the dashboard read it. */
-export interface ExportHealth {
-  readonly signal: Signal;
-  /** Items held: waiting, or in the batch being exported (at most maxQueueSize + one batch). */
-  readonly queued: number;
-  /** Items handed to the pipeline so far: exported + dropped + queued. */
-  readonly offered: number;
-  readonly exported: number;
-  readonly dropped: Readonly<Record<DropReason, number>>;
-  readonly consecutiveFailures: number;
-  /** Epoch ms of the last successful export, or null before the first. */
-  readonly lastSuccessAt: number | null;
-  /** Epoch ms of the last failed export, or null before the first. */
-  readonly lastFailureAt: number | null;
-  readonly lastError: string | null;
-}
 
 /**
  * Exact accounting of one export pipeline: every item offered ends up exported, dropped with

@@ -22,6 +22,14 @@ export interface FillDetails {
   readonly quantity?: number;
   /** Execution price of this fill. */
   readonly price?: number;
+  /** The fee charged on this fill, as ccxt reports it on a trade; a negative cost is a rebate. */
+  readonly fee?: FillFee;
+}
+
+/** A fee in units of `currency` (ccxt's `{ cost, currency }`). */
+export interface FillFee {
+  readonly cost: number;
+  readonly currency: string;
 }
 
 /** One lifecycle stage as it happened. */
@@ -38,6 +46,12 @@ export interface OrderSummary {
   readonly correlationId: string;
   readonly traceId: string;
   readonly spanId: string;
+  /**
+   * Whether the order's trace is exported, so `traceId` finds it in the tracing backend: its
+   * span is sampled, or (under startTelemetry's tail keeping) the keep policy kept it. False
+   * while a tail-kept order is still open: its fate is decided when it ends.
+   */
+  readonly traceKept: boolean;
   readonly exchange: string;
   readonly symbol: string;
   readonly side: Side;
@@ -48,6 +62,8 @@ export interface OrderSummary {
   readonly done: boolean;
   readonly filledQuantity: number;
   readonly averageFillPrice: number | null;
+  /** Fees charged on the order's fills, summed per fee currency (negative for a net rebate). */
+  readonly fees: Readonly<Record<string, number>>;
   readonly exchangeOrderId: string | null;
   readonly rejectReason: string | null;
   /** Epoch milliseconds. */

@@ -1,14 +1,26 @@
-import { type Attributes, type Context, context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import { Attr, ORDER_STAGES, type OrderStage, type RejectReason, SpanAttr, type TerminalStatus } from '../conventions.js';
-import { isNonNegativeAmount } from '../metrics/numbers.js';
-import type { BoundOrderMetrics } from '../metrics/bound-order-metrics.js';
+import { type Attributes, type Context, context, type Span, type SpanContext, type SpanStatus, SpanStatusCode, TraceFlags, type Tracer, trace } from '@opentelemetry/api';
+import { Attr, type OrderStage, type RejectReason, SpanAttr, type TerminalStatus } from '../conventions.js';
+import { isLabelValue } from '../metrics/label-values.js';
+import { isAmount, isNonNegativeAmount } from '../metrics/numbers.js';
+import { redactText } from '../secrets.js';
+import type { TracedOrderMetrics } from '../metrics/order-exemplars.js';
+import type { DeferredSpan } from './deferred-span.js';
 import type { LifecycleErrors } from './lifecycle-errors.js';
-import type { FillDetails, OrderIntent, OrderSummary, StageRecord } from './order-intent.js';
+import type { FillDetails, FillFee, OrderIntent, OrderSummary, StageRecord } from './order-intent.js';
+import { DETAILED_STAGE_SPANS, EVENT_LIMIT, type StageLog } from './stage-log.js';
+import { STAGE_NAMES } from './stage-names.js';
+import { decideOrderTrace, keepOrderTrace, openDeferredSpan, type TailKeeping } from './tail-keeping.js';
+import { withTraceState } from './trace-ids.js';
+
+function isObject<T extends object>(value: T | undefined): value is T {
+  return typeof value === 'object' && (value as T | null) !== null;
+}
 
 /** `fill` when it is an object; JS callers may pass null or anything else, read as no details. */
 function fillDetails(fill: FillDetails | undefined): FillDetails {
-  return typeof fill === 'object' && (fill as FillDetails | null) !== null ? fill : {};
+  return isObject(fill) ? fill : {};
 }
+
 
 /** What every {@link OrderTrace} of one tracker shares. */
 export interface OrderTraceDeps {
@@ -20,6 +32,12 @@ export interface OrderTraceDeps {
   readonly stageSpans: boolean;
   /** Called once when an order reaches a terminal stage. */
   readonly onDone: (order: OrderTrace) => void;
+  /**
+   * Tail keeping (under startTelemetry): no SDK span while the order runs, the keep policy
+   * decides at its end, and a kept order's spans are built then. Undefined: an SDK span from
+   * the start, sampled by the tracer provider's sampler (a provider of the user's own).
+   */
+  readonly tail: TailKeeping | undefined;
 }
 
 /** Rank of each stage in the lifecycle; terminal stages share the last rank. */
@@ -35,9 +53,6 @@ const RANK: Record<OrderStage, number> = {
   expired: 5,
 };
 
-/** The name of each stage's event or span: `order.<stage>`. */
-const STAGE_NAMES = Object.fromEntries(ORDER_STAGES.map((stage) => [stage, `order.${stage}`])) as Record<OrderStage, string>;
-
 /** Ranks a stage may follow without being out of order. Cancel and reject may follow anything. */
 const MAY_FOLLOW: Partial<Record<OrderStage, readonly number[]>> = {
   risk_checked: [0],
@@ -48,13 +63,34 @@ const MAY_FOLLOW: Partial<Record<OrderStage, readonly number[]>> = {
   expired: [3, 4],
 };
 
+/** The lifecycle span's attributes known when the order starts. */
+function startAttributes(intent: OrderIntent, correlationId: string): Attributes {
+  const attributes: Attributes = {
+    [Attr.correlationId]: correlationId,
+    [Attr.exchange]: intent.exchange,
+    [Attr.symbol]: intent.symbol,
+    [Attr.side]: intent.side,
+    [Attr.orderType]: intent.orderType ?? 'limit',
+    [SpanAttr.quantity]: intent.quantity,
+  };
+  if (intent.price !== undefined) attributes[SpanAttr.price] = intent.price;
+  if (intent.strategy !== undefined) attributes[Attr.strategy] = intent.strategy;
+  return attributes;
+}
+
 /**
  * One order's life as a trace: a lifecycle span `order.lifecycle` from creation to its
  * terminal stage. Each stage is an event `order.<stage>` on it, stamped with when it happened
  * (the time since the previous event is the stage's duration); with `stageSpans` it is instead
  * a child span covering that time, so Jaeger's waterfall draws it (about 2 µs more per stage).
  * Every stage also feeds the stage histogram, and terminal stages the order counters, fill
- * ratio and order duration.
+ * ratio and order duration. At its end, an order whose trace is exported links those
+ * durations to its span: the exemplars `/metrics` serves in OpenMetrics (#exemplarSource decides which).
+ *
+ * Under startTelemetry the trace is tail-kept: while the order runs there is no SDK span, only
+ * its stages in plain arrays and a non-recording span with the ids a kept span will carry (so
+ * log lines and child spans have them); at its end the keep policy decides, and a kept order's
+ * spans are built then, as they would have been.
  *
  * Methods never throw. A call that does not fit the lifecycle (finishing twice, a fill before
  * the ack) is counted in `trading.telemetry.lifecycle_errors` and, while the span is open,
@@ -65,40 +101,39 @@ export class OrderTrace {
   readonly intent: OrderIntent;
   #context: Context;
   readonly #deps: OrderTraceDeps;
-  readonly #metrics: BoundOrderMetrics;
+  readonly #metrics: TracedOrderMetrics;
   #span: Span;
+  /** The span in the order's context when the trace is tail-kept. */
+  readonly #deferred: DeferredSpan | undefined;
   readonly #startedAt: number;
-  /** The stages reached, in order, and when (epoch ms): plain arrays, records are built on read. */
-  readonly #stageNames: OrderStage[] = ['created'];
-  readonly #stageTimes: number[];
+  /** The stages reached, in order, when, and with what details: plain arrays, records are built on read. */
+  readonly #stages: StageLog;
   #stage: OrderStage = 'created';
   #lastAt: number;
   #done = false;
   #filledQuantity = 0;
   #filledNotional = 0;
+  /** Fees per currency, created on the first fee. */
+  #fees: Record<string, number> | undefined;
   #exchangeOrderId: string | null = null;
   #rejectReason: RejectReason | null = null;
   #error: string | null = null;
 
-  constructor(deps: OrderTraceDeps, metrics: BoundOrderMetrics, intent: OrderIntent, correlationId: string, parent: Context) {
+  constructor(deps: OrderTraceDeps, metrics: TracedOrderMetrics, intent: OrderIntent, correlationId: string, parent: Context) {
     this.#deps = deps;
     this.#metrics = metrics;
     this.intent = intent;
     this.correlationId = correlationId;
     this.#startedAt = deps.now();
     this.#lastAt = this.#startedAt;
-    this.#stageTimes = [this.#startedAt];
-    const attributes: Attributes = {
-      [Attr.correlationId]: correlationId,
-      [Attr.exchange]: intent.exchange,
-      [Attr.symbol]: intent.symbol,
-      [Attr.side]: intent.side,
-      [Attr.orderType]: intent.orderType ?? 'limit',
-      [SpanAttr.quantity]: intent.quantity,
-    };
-    if (intent.price !== undefined) attributes[SpanAttr.price] = intent.price;
-    if (intent.strategy !== undefined) attributes[Attr.strategy] = intent.strategy;
-    this.#span = deps.tracer.startSpan('order.lifecycle', { attributes, startTime: this.#startedAt }, parent);
+    this.#stages = { names: ['created'], times: [this.#startedAt], details: [undefined], outOfOrder: undefined };
+    if (deps.tail === undefined) {
+      this.#deferred = undefined;
+      this.#span = deps.tracer.startSpan('order.lifecycle', { attributes: startAttributes(intent, correlationId), startTime: this.#startedAt }, parent);
+    } else {
+      this.#deferred = openDeferredSpan(deps.tail, parent);
+      this.#span = this.#deferred;
+    }
     this.#context = trace.setSpan(parent, this.#span);
     metrics.placed();
   }
@@ -202,9 +237,10 @@ export class OrderTrace {
   /** A JSON-safe summary for dashboards and incident records. */
   summary(): OrderSummary {
     const spanContext = this.#span.spanContext();
-    const stages: StageRecord[] = this.#stageNames.map((stage, i) => {
-      const at = this.#stageTimes[i] ?? this.#startedAt;
-      return { stage, at, durationMs: i === 0 ? 0 : at - (this.#stageTimes[i - 1] ?? at) };
+    const { names, times } = this.#stages;
+    const stages: StageRecord[] = names.map((stage, i) => {
+      const at = times[i] ?? this.#startedAt;
+      return { stage, at, durationMs: i === 0 ? 0 : at - (times[i - 1] ?? at) };
     });
     let slowest: StageRecord | undefined;
     for (const record of stages) if (record.durationMs > (slowest?.durationMs ?? 0)) slowest = record;
@@ -212,6 +248,7 @@ export class OrderTrace {
       correlationId: this.correlationId,
       traceId: spanContext.traceId,
       spanId: spanContext.spanId,
+      traceKept: this.#traceKept(),
       exchange: this.intent.exchange,
       symbol: this.intent.symbol,
       side: this.intent.side,
@@ -221,6 +258,7 @@ export class OrderTrace {
       done: this.#done,
       filledQuantity: this.#filledQuantity,
       averageFillPrice: this.#filledQuantity > 0 ? this.#filledNotional / this.#filledQuantity : null,
+      fees: { ...this.#fees },
       exchangeOrderId: this.#exchangeOrderId,
       rejectReason: this.#rejectReason,
       startedAt: this.#startedAt,
@@ -230,7 +268,7 @@ export class OrderTrace {
     };
   }
 
-  /** Accounts for one fill: quantity, notional, trade count and slippage. Returns the stage span's attributes. */
+  /** Accounts for one fill: quantity, notional, fee, trade count and slippage. Returns the stage span's attributes. */
   #fill(fill: FillDetails, quantityIfOmitted = 0): Attributes {
     const attributes: Attributes = {};
     if (this.#done) return attributes;
@@ -244,9 +282,11 @@ export class OrderTrace {
       attributes[SpanAttr.fillQuantity] = quantity;
       this.#metrics.trade();
     }
+    if (isObject(details.fee)) this.#chargeFee(details.fee, attributes);
     if (price !== undefined) {
       attributes[SpanAttr.fillPrice] = price;
       this.#filledNotional += price * quantity;
+      if (quantity > 0) this.#metrics.notional(price * quantity);
       const expected = this.intent.price;
       if (expected !== undefined && expected > 0) {
         const sign = this.intent.side === 'buy' ? 1 : -1;
@@ -258,7 +298,18 @@ export class OrderTrace {
     return attributes;
   }
 
-  /** Moves to a terminal stage and ends the lifecycle span. False when the order was already done. */
+  /** Counts a fill's fee (the metrics refuse and count a bad one) and, when usable, puts it on the span and the summary. */
+  #chargeFee(fee: FillFee, attributes: Attributes): void {
+    this.#metrics.fee(fee.currency, fee.cost);
+    if (!isAmount(fee.cost) || !isLabelValue(fee.currency)) return;
+    attributes[SpanAttr.fillFee] = fee.cost;
+    attributes[SpanAttr.fillFeeAsset] = fee.currency;
+    // No prototype: a currency named like an Object.prototype member is just a key.
+    const fees = (this.#fees ??= Object.create(null) as Record<string, number>);
+    fees[fee.currency] = (fees[fee.currency] ?? 0) + fee.cost;
+  }
+
+  /** Moves to a terminal stage and ends the trace. False when the order was already done. */
   #finish(stage: TerminalStatus, attributes: Attributes, error?: string): boolean {
     if (this.#done) {
       this.#deps.errors.count('double_finish', `order ${this.correlationId} finished again as ${stage}`);
@@ -269,19 +320,86 @@ export class OrderTrace {
     const now = this.#lastAt;
     this.#metrics.orderDuration(stage, (now - this.#startedAt) / 1000);
     if (this.intent.quantity > 0) this.#metrics.fillRatio(Math.min(1, this.#filledQuantity / this.intent.quantity));
-    this.#span.setAttribute(Attr.orderStatus, stage);
-    this.#span.setAttribute(SpanAttr.filledQuantity, this.#filledQuantity);
-    if (this.#filledQuantity > 0) this.#span.setAttribute(SpanAttr.averageFillPrice, this.#filledNotional / this.#filledQuantity);
-    const rejectReason = attributes[Attr.rejectReason];
-    if (rejectReason !== undefined) this.#span.setAttribute(Attr.rejectReason, rejectReason);
-    if (error !== undefined) {
-      this.#error = error;
-      this.#span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-    }
-    this.#span.end(now);
-    this.#releaseSpan();
+    // Reject messages come from exchanges and may quote the signed request.
+    if (error !== undefined) this.#error = redactText(error);
+    const status: SpanStatus = this.#error === null ? { code: SpanStatusCode.UNSET } : { code: SpanStatusCode.ERROR, message: this.#error };
+    if (this.#deferred === undefined) this.#endSpan(this.#endAttributes(stage, attributes, {}), status, now);
+    else this.#settleTrace(this.#deferred, stage, attributes, status, now);
+    this.#leaveExemplars(stage, now);
     this.#deps.onDone(this);
     return true;
+  }
+
+  /**
+   * The lifecycle span's attributes set at its end, added to `into`: status, filled quantity,
+   * average price, and the reject reason from the terminal stage's own `attributes`.
+   */
+  #endAttributes(stage: TerminalStatus, attributes: Attributes, into: Attributes): Attributes {
+    into[Attr.orderStatus] = stage;
+    into[SpanAttr.filledQuantity] = this.#filledQuantity;
+    if (this.#filledQuantity > 0) into[SpanAttr.averageFillPrice] = this.#filledNotional / this.#filledQuantity;
+    const rejectReason = attributes[Attr.rejectReason];
+    if (rejectReason !== undefined) into[Attr.rejectReason] = rejectReason;
+    return into;
+  }
+
+  /** Ends the SDK span (a tracer provider's own): its end attributes and status, then lets go of it. */
+  #endSpan(endAttributes: Attributes, status: SpanStatus, now: number): void {
+    this.#span.setAttributes(endAttributes);
+    if (status.code === SpanStatusCode.ERROR) this.#span.setStatus(status);
+    this.#span.end(now);
+    this.#releaseSpan();
+  }
+
+  /** Decides a tail-kept trace, and builds and exports the spans of a kept one. */
+  #settleTrace(deferred: DeferredSpan, stage: TerminalStatus, finishAttributes: Attributes, status: SpanStatus, now: number): void {
+    const tail = this.#deps.tail as TailKeeping;
+    const eventful = stage === 'rejected' || stage === 'expired' || this.#error !== null || this.#stages.outOfOrder !== undefined;
+    if (!decideOrderTrace(tail, deferred, this.#stages, eventful, now)) return;
+    const attributes = startAttributes(this.intent, this.correlationId);
+    if (this.#exchangeOrderId !== null) attributes[SpanAttr.exchangeOrderId] = this.#exchangeOrderId;
+    this.#endAttributes(stage, finishAttributes, attributes);
+    attributes[SpanAttr.keptBy] = deferred.reason;
+    const parentOfChildren = deferred.spanContext();
+    keepOrderTrace(tail, deferred, {
+      spanContext: withTraceState(parentOfChildren, deferred.traceState),
+      parentOfChildren,
+      parentSpanContext: deferred.parentSpanContext,
+      correlationId: this.correlationId,
+      stages: this.#stages,
+      attributes,
+      status,
+      stageSpans: this.#deps.stageSpans,
+    });
+  }
+
+  /** Whether the order's trace is (or will be) exported: a sampled SDK span, or a kept tail-kept one. */
+  #traceKept(): boolean {
+    if (this.#deferred !== undefined) return this.#deferred.state === 'kept';
+    return (this.#span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
+  }
+
+  /**
+   * The one decision of which orders give exemplars: the span context their durations link
+   * to, or undefined for none. Only orders whose trace is exported, so every link finds its
+   * trace: sampled SDK spans, or tail-kept orders the keep policy kept. Asked once, at the
+   * order's end, after the keep decision.
+   */
+  #exemplarSource(): SpanContext | undefined {
+    return this.#traceKept() ? this.#span.spanContext() : undefined;
+  }
+
+  /** Links the order's duration and each stage's duration to its span, if #exemplarSource says so. */
+  #leaveExemplars(status: TerminalStatus, at: number): void {
+    const source = this.#exemplarSource();
+    if (source === undefined) return;
+    this.#metrics.orderDurationExemplar(status, (at - this.#startedAt) / 1000, source, at);
+    // The stage durations exactly as #advance recorded them: the time since the stage before.
+    const { names, times } = this.#stages;
+    for (let i = 1; i < names.length; i++) {
+      const seconds = ((times[i] as number) - (times[i - 1] as number)) / 1000;
+      this.#metrics.stageDurationExemplar(names[i] as OrderStage, seconds, source, at);
+    }
   }
 
   /**
@@ -301,13 +419,39 @@ export class OrderTrace {
       this.#deps.errors.count('out_of_order', `order ${this.correlationId} got ${stage} after it ended as ${this.#stage}`);
       return false;
     }
+    const now = Math.max(this.#deps.now(), this.#lastAt);
+    const log = this.#stages;
     const allowed = MAY_FOLLOW[stage];
     if (allowed !== undefined && !allowed.includes(RANK[this.#stage])) {
       this.#deps.errors.count('out_of_order', `order ${this.correlationId} got ${stage} while ${this.#stage}`);
-      this.#span.addEvent('trading.lifecycle.out_of_order', { [SpanAttr.previousStage]: this.#stage, [Attr.orderStage]: stage });
+      (log.outOfOrder ??= []).push({ index: log.names.length, previous: this.#stage });
+      this.#span.addEvent('trading.lifecycle.out_of_order', { [SpanAttr.previousStage]: this.#stage, [Attr.orderStage]: stage }, now);
     }
-    const now = Math.max(this.#deps.now(), this.#lastAt);
-    const durationMs = now - this.#lastAt;
+    if (this.#deferred === undefined) this.#traceStage(stage, attributes, now);
+    this.#metrics.stageDuration(stage, (now - this.#lastAt) / 1000);
+    log.names.push(stage);
+    log.times.push(now);
+    if (this.#deferred !== undefined) this.#keepDetails(attributes);
+    this.#lastAt = now;
+    if (RANK[stage] >= RANK[this.#stage]) this.#stage = stage;
+    return true;
+  }
+
+  /**
+   * Keeps a stage's details for the span a kept order gets at its end (the SDK span holds them on
+   * the other path). Bounded, however many partial fills an order has: that span carries its last
+   * {@link EVENT_LIMIT} stage events, so older details are let go; with `stageSpans`, the last
+   * {@link DETAILED_STAGE_SPANS}.
+   */
+  #keepDetails(attributes: Attributes): void {
+    const details = this.#stages.details;
+    details.push(attributes);
+    const old = details.length - 1 - (this.#deps.stageSpans ? DETAILED_STAGE_SPANS : EVENT_LIMIT);
+    if (old >= 1) details[old] = undefined;
+  }
+
+  /** The stage on the SDK span: an event, or with `stageSpans` a child span since the stage before. */
+  #traceStage(stage: OrderStage, attributes: Attributes, now: number): void {
     if (this.#deps.stageSpans) {
       // `attributes` is this call's own object: adding to it is cheaper than copying it.
       attributes[Attr.orderStage] = stage;
@@ -317,11 +461,5 @@ export class OrderTrace {
       // The event's name is the stage and its timestamp says when; only the stage's details are attributes.
       this.#span.addEvent(STAGE_NAMES[stage], attributes, now);
     }
-    this.#metrics.stageDuration(stage, durationMs / 1000);
-    this.#stageNames.push(stage);
-    this.#stageTimes.push(now);
-    this.#lastAt = now;
-    if (RANK[stage] >= RANK[this.#stage]) this.#stage = stage;
-    return true;
   }
 }

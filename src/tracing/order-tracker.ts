@@ -1,63 +1,28 @@
 import { type Context, context, type Tracer } from '@opentelemetry/api';
 import type { RejectReason } from '../conventions.js';
-import { TelemetryConfigError } from '../errors.js';
 import { isNonNegativeAmount } from '../metrics/numbers.js';
 import type { OrderMetrics } from '../metrics/order-metrics.js';
-import { contextWithCorrelationId, correlationIdOf, newCorrelationId } from './correlation-id.js';
+import type { MeasurementGuard } from '../metrics/measurement-guard.js';
+import { boundedCorrelationId, contextWithCorrelationId, correlationIdOf, MAX_CORRELATION_ID_LENGTH, newCorrelationId } from './correlation-id.js';
 import type { LifecycleErrors } from './lifecycle-errors.js';
 import type { FillDetails, OrderIntent, OrderSummary } from './order-intent.js';
 import { OrderTrace, type OrderTraceDeps } from './order-trace.js';
 import { RecentOrders } from './recent-orders.js';
 import { type StageReport, stageReport } from './stage-report.js';
-
-/** Options of the order tracker. */
-export interface OrderTrackerOptions {
-  /** Most open orders held; beyond it new orders still trace but cannot be found by id. Default 10000. */
-  readonly maxOpenOrders?: number;
-  /** Open orders older than this end as "timed out". Default 5 minutes. */
-  readonly orderTimeoutMillis?: number;
-  /** Finished orders kept for `recent()` and `find()`. Default 500. */
-  readonly recentOrders?: number;
-  /**
-   * Trace each stage as a child span of the lifecycle span, covering the time since the
-   * previous stage, so Jaeger's waterfall draws the stages. Default false: each stage is an
-   * event on the lifecycle span, one span per order, about 2 µs cheaper per stage.
-   */
-  readonly stageSpans?: boolean;
-}
-
-/** {@link OrderTrackerOptions} with defaults applied. */
-export type ResolvedOrderTrackerOptions = Required<OrderTrackerOptions>;
-
-function countOption(setting: string, value: number | undefined, fallback: number, least: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < least) throw new TelemetryConfigError(setting, `must be an integer of at least ${String(least)}, got ${String(value)}`);
-  return value;
-}
-
-/**
- * Applies the defaults and checks the values.
- *
- * @throws TelemetryConfigError naming the option that is unusable.
- */
-export function resolveOrderTrackerOptions(options: OrderTrackerOptions = {}, prefix = ''): ResolvedOrderTrackerOptions {
-  const stageSpans: unknown = options.stageSpans ?? false;
-  if (typeof stageSpans !== 'boolean') throw new TelemetryConfigError(`${prefix}stageSpans`, `must be true or false, got ${String(stageSpans)}`);
-  return {
-    maxOpenOrders: countOption(`${prefix}maxOpenOrders`, options.maxOpenOrders, 10_000, 1),
-    orderTimeoutMillis: countOption(`${prefix}orderTimeoutMillis`, options.orderTimeoutMillis, 300_000, 1),
-    recentOrders: countOption(`${prefix}recentOrders`, options.recentOrders, 500, 0),
-    stageSpans,
-  };
-}
+import type { ResolvedOrderTrackerOptions } from './order-tracker-options.js';
+import type { TailKeeping } from './tail-keeping.js';
 
 /** What {@link OrderTracker} needs from the rest of the facade. */
 export interface OrderTrackerDeps {
   readonly tracer: Tracer;
   readonly metrics: OrderMetrics;
   readonly errors: LifecycleErrors;
+  /** Counts correlation ids over the length cap (`trading.telemetry.rejected_measurements{instrument="trading.correlation_id",reason="too_long"}`). */
+  readonly guard: MeasurementGuard;
   /** Epoch milliseconds with sub-millisecond precision. */
   readonly now: () => number;
+  /** Tail-kept traces (startTelemetry's pipeline and keep policy); without, an SDK span per order from its start. */
+  readonly tail?: TailKeeping;
 }
 
 /** A stage reported by correlation id, e.g. from a WebSocket execution report. */
@@ -113,9 +78,7 @@ export class OrderTracker {
   readonly #timeoutMillis: number;
   #sweeper: NodeJS.Timeout | undefined;
 
-  /** @throws TelemetryConfigError when an option is unusable. */
-  constructor(deps: OrderTrackerDeps, options: OrderTrackerOptions = {}) {
-    const resolved = resolveOrderTrackerOptions(options);
+  constructor(deps: OrderTrackerDeps, resolved: ResolvedOrderTrackerOptions) {
     this.#deps = deps;
     this.#maxOpen = resolved.maxOpenOrders;
     this.#timeoutMillis = resolved.orderTimeoutMillis;
@@ -126,6 +89,7 @@ export class OrderTracker {
       now: deps.now,
       stageSpans: resolved.stageSpans,
       onDone: (order) => this.#finished(order),
+      tail: deps.tail,
     };
   }
 
@@ -137,8 +101,11 @@ export class OrderTracker {
     // JS callers may pass anything; a non-object reads as an intent with no fields (its metrics are refused and counted).
     const given: Partial<OrderIntent> = typeof intent === 'object' && (intent as OrderIntent | null) !== null ? intent : {};
     const clientOrderId = clientOrderIdOf(given);
-    const correlationId = clientOrderId ?? newCorrelationId();
-    const snapshot = intentSnapshot(given, clientOrderId);
+    if (clientOrderId !== undefined && clientOrderId.length > MAX_CORRELATION_ID_LENGTH) {
+      this.#deps.guard.reject('trading.correlation_id', 'too_long', `a client order id of ${clientOrderId.length} characters is carried as its first 110 plus a hash`);
+    }
+    const correlationId = clientOrderId === undefined ? newCorrelationId() : boundedCorrelationId(clientOrderId);
+    const snapshot = intentSnapshot(given, clientOrderId === undefined ? undefined : correlationId);
     const parent: Context = contextWithCorrelationId(correlationId, context.active());
     const order = new OrderTrace(this.#traceDeps, this.#deps.metrics.for(snapshot), snapshot, correlationId, parent);
     const alreadyOpen = this.#open.has(correlationId);
@@ -156,7 +123,7 @@ export class OrderTracker {
 
   /** The open order with `correlationId` (by default the one in the active context). */
   get(correlationId: string | undefined = correlationIdOf()): OrderTrace | undefined {
-    return correlationId === undefined ? undefined : this.#open.get(correlationId);
+    return correlationId === undefined ? undefined : this.#open.get(boundedCorrelationId(correlationId));
   }
 
   /**
@@ -168,7 +135,7 @@ export class OrderTracker {
       this.#deps.errors.count('missing_correlation_id', `a ${update.stage} update came without a correlation id`);
       return;
     }
-    const order = this.#open.get(correlationId);
+    const order = this.#open.get(boundedCorrelationId(correlationId));
     if (order === undefined) {
       this.#deps.errors.count('unknown_order', `a ${update.stage} update for ${correlationId}, which is not open`);
       return;
@@ -213,7 +180,8 @@ export class OrderTracker {
 
   /** An open or recently finished order by correlation id. */
   find(correlationId: string): OrderSummary | undefined {
-    return (this.#open.get(correlationId) ?? this.#recent.find(correlationId))?.summary();
+    const id = boundedCorrelationId(correlationId);
+    return (this.#open.get(id) ?? this.#recent.find(id))?.summary();
   }
 
   /** Per-stage p50/p95/p99 across every order so far, and the dominant stage. */

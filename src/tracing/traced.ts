@@ -1,6 +1,6 @@
 import { type Attributes, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { Attr, SCOPE_NAME } from '../conventions.js';
-import { redactSecrets } from '../secrets.js';
+import { redactSecrets, redactText } from '../secrets.js';
 import { VERSION } from '../version.js';
 import { correlationIdOf } from './correlation-id.js';
 
@@ -22,9 +22,13 @@ export interface TracedOptions {
 /** Any function; parameters typed `never` so every function is assignable without `any`. */
 export type AnyFunction = (...args: never[]) => unknown;
 
-/** Records `error` on `span` as an exception and sets status ERROR. */
+/**
+ * Records `error` on `span` as an exception and sets status ERROR, its message and stack
+ * redacted (a signed URL in an exchange error keeps no signature). The caller still gets the
+ * error itself, unchanged.
+ */
 export function recordFailure(span: Span, error: unknown): void {
-  const exception = error instanceof Error ? error : { name: 'NonError', message: String(error) };
+  const exception = error instanceof Error ? redactSecrets(error) : { name: 'NonError', message: redactText(String(error)) };
   span.recordException(exception);
   span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AnomalyDetector, DEFAULT_WATCHED, type TelemetrySnapshot, type WatchedMetric } from 'trading-telemetry';
+import type { TelemetrySnapshot } from 'trading-telemetry';
+import { AnomalyDetector, DEFAULT_WATCHED, type WatchedMetric } from 'trading-telemetry/alerting';
 
 const DAY = 86_400_000;
 const STEP = 10 * 60_000; // one observation every 10 minutes
@@ -79,7 +80,7 @@ describe('AnomalyDetector on a synthetic series with daily seasonality', () => {
 
   it('reads order shares capped at 100 %: orders placed in earlier intervals can be rejected or filled in this one', () => {
     const read = (name: string, orders: { placed: number; filled: number; rejected: number }): number | undefined =>
-      DEFAULT_WATCHED.find((m) => m.name === name)?.read({ now: 0, snapshot: {} as TelemetrySnapshot, interval: { seconds: 1, messages: 10, latencyP95: Number.NaN, ...orders } });
+      DEFAULT_WATCHED.find((m) => m.name === name)?.read({ now: 0, snapshot: {} as TelemetrySnapshot, risk: { tradingDay: '1970-01-01', dayStartPnl: 0, dailyPnl: 0, highWaterMark: 0, drawdown: 0 }, exchanges: [], interval: { seconds: 1, messages: 10, latencyP95: Number.NaN, ...orders } });
     expect(read('rejection_rate', { placed: 5, filled: 0, rejected: 17 })).toBe(1);
     expect(read('fill_rate', { placed: 5, filled: 9, rejected: 0 })).toBe(1);
     expect(read('rejection_rate', { placed: 4, filled: 0, rejected: 4 })).toBeUndefined(); // too few to judge
@@ -88,7 +89,7 @@ describe('AnomalyDetector on a synthetic series with daily seasonality', () => {
   it('allows a share the noise of its sample: 3 of 5 filled is chance, 3 of 50 is an anomaly', () => {
     const fillRate = DEFAULT_WATCHED.find((m) => m.name === 'fill_rate');
     if (fillRate === undefined) throw new Error('fill_rate is watched by default');
-    const context = (now: number, placed: number, filled: number) => ({ now, snapshot: {} as TelemetrySnapshot, interval: { seconds: 1, placed, filled, rejected: 0, messages: 10, latencyP95: Number.NaN } });
+    const context = (now: number, placed: number, filled: number) => ({ now, snapshot: {} as TelemetrySnapshot, risk: { tradingDay: '1970-01-01', dayStartPnl: 0, dailyPnl: 0, highWaterMark: 0, drawdown: 0 }, exchanges: [], interval: { seconds: 1, placed, filled, rejected: 0, messages: 10, latencyP95: Number.NaN } });
     const withSamples = new AnomalyDetector([fillRate], { bucketsPerDay: 1 });
     const withoutSamples = new AnomalyDetector([{ name: fillRate.name, direction: fillRate.direction, read: fillRate.read, minSd: 0.01 }], { bucketsPerDay: 1 });
     for (let i = 0; i < 200; i++) {

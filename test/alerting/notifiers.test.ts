@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AlertView, type Notification, NotificationDispatcher, slackNotifier, telegramNotifier, webhookNotifier } from 'trading-telemetry';
+import { type AlertView, type Notification, slackNotifier, telegramNotifier, webhookNotifier } from 'trading-telemetry/alerting';
+import { NotificationDispatcher } from '../../src/alerting/notification-dispatcher.js';
 
 interface Received {
   readonly method: string;
@@ -100,7 +101,7 @@ describe('notifiers against real HTTP servers', () => {
     const alive = await endpoint(() => 200);
     servers.push(dead, alive);
     const dispatcher = new NotificationDispatcher({
-      notifiers: [slackNotifier(dead.url, { ...fast, attempts: 2, name: 'slack' }), telegramNotifier({ botToken: 't', chatId: 'c', apiBase: alive.url, ...fast })],
+      notifiers: [slackNotifier(dead.url, { ...fast, attempts: 2, name: 'slack' }), telegramNotifier({ botToken: '1:t', chatId: 'c', apiBase: alive.url, ...fast })],
     });
     const started = performance.now();
     dispatcher.notify('firing', [alert]);

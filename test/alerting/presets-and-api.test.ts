@@ -2,7 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Notification, type Notifier, startTelemetry, type TelemetryHandle, tradingPresets } from 'trading-telemetry';
+import { startTelemetry, type TelemetryHandle } from 'trading-telemetry';
+import { type Notification, type Notifier, startAlerting, tradingPresets } from 'trading-telemetry/alerting';
+
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 describe('trading presets and the alerting API, through startTelemetry', () => {
   let handle: TelemetryHandle | undefined;
@@ -17,19 +20,13 @@ describe('trading presets and the alerting API, through startTelemetry', () => {
     const sent: Notification[] = [];
     const inbox: Notifier = { name: 'inbox', send: (n) => Promise.resolve(void sent.push(n)) };
     let losses = 0;
-    handle = await startTelemetry({
-      serviceName: 'alerts',
-      server: { port: 0 },
-      env: {},
-      alerting: {
-        rules: tradingPresets({ dailyLossLimit: 1000, consecutiveLosses: { read: () => losses, threshold: 3 }, maxAbsPosition: 5, disconnectedForSeconds: 0, maxRejectionRate: 0.5 }),
-        notifiers: [inbox],
-        incidents: { path: join(dir, 'incidents.jsonl') },
-        evaluateEveryMillis: 60_000, // evaluated by hand below
-      },
+    handle = await startTelemetry({ serviceName: 'alerts', server: { port: 0 }, env: {} });
+    const alerting = await startAlerting(handle, {
+      rules: tradingPresets({ dailyLossLimit: 1000, consecutiveLosses: { read: () => losses, threshold: 3 }, maxAbsPosition: 5, disconnectedForSeconds: 0, maxRejectionRate: 0.5 }),
+      notifiers: [inbox],
+      incidents: { path: join(dir, 'incidents.jsonl') },
+      evaluateEveryMillis: 60_000, // evaluated by hand below
     });
-    const alerting = handle.alerting;
-    if (alerting === undefined) throw new Error('alerting not started');
     const t = handle.telemetry;
     const orders = t.orders.for({ exchange: 'sim', symbol: 'BTC-USD', side: 'buy' });
 
@@ -53,13 +50,13 @@ describe('trading presets and the alerting API, through startTelemetry', () => {
     expect(api.governor.state).toBe('halted');
     expect(api.alerts.find((a) => a.rule === 'consecutive_losses')?.inhibited).toBe(true); // the critical loss limit inhibits the pnl warning
 
-    expect((await fetch(`${handle.url}/api/alerts/daily_loss_limit/ack`, { method: 'POST', body: JSON.stringify({ by: 'alice' }) })).status).toBe(200);
-    expect((await fetch(`${handle.url}/api/alerts/nope/ack`, { method: 'POST' })).status).toBe(404);
-    const silence = await fetch(`${handle.url}/api/silences`, { method: 'POST', body: JSON.stringify({ matchers: { rule: 'position_too_large' }, durationMinutes: 30, comment: 'rebalancing', createdBy: 'bob' }) });
+    expect((await fetch(`${handle.url}/api/alerts/daily_loss_limit/ack`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ by: 'alice' }) })).status).toBe(200);
+    expect((await fetch(`${handle.url}/api/alerts/nope/ack`, { method: 'POST', headers: JSON_TYPE })).status).toBe(404);
+    const silence = await fetch(`${handle.url}/api/silences`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ matchers: { rule: 'position_too_large' }, durationMinutes: 30, comment: 'rebalancing', createdBy: 'bob' }) });
     expect(silence.status).toBe(201);
-    expect((await fetch(`${handle.url}/api/silences`, { method: 'POST', body: '[]' })).status).toBe(400);
-    const override = await fetch(`${handle.url}/api/governor`, { method: 'POST', body: JSON.stringify({ state: 'throttled', reason: 'desk decision', minutes: 5 }) });
-    expect(await override.json()).toEqual({ state: 'throttled', reason: 'manual: desk decision' });
+    expect((await fetch(`${handle.url}/api/silences`, { method: 'POST', headers: JSON_TYPE, body: '[]' })).status).toBe(400);
+    const override = await fetch(`${handle.url}/api/governor`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ state: 'throttled', reason: 'desk decision', minutes: 5 }) });
+    expect(await override.json()).toEqual({ state: 'throttled', reason: 'manual: desk decision', persisted: true });
 
     const incidents = await (await fetch(`${handle.url}/api/incidents?limit=50`)).json() as { incidents: { kind: string; rule: string; by?: string }[] };
     const kinds = incidents.incidents.map((i) => `${i.kind}:${i.rule}`);

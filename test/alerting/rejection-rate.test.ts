@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rejectionRateSpike, type RuleContext, type TelemetrySnapshot } from 'trading-telemetry';
+import type { TelemetrySnapshot } from 'trading-telemetry';
+import { rejectionRateSpike, type RuleContext } from 'trading-telemetry/alerting';
 
 function context(now: number, placed: number, rejected: number): RuleContext {
-  return { now, snapshot: {} as TelemetrySnapshot, interval: { seconds: 1, placed, filled: placed - rejected, rejected, messages: 10, latencyP95: Number.NaN } };
+  return { now, snapshot: {} as TelemetrySnapshot, risk: { tradingDay: '1970-01-01', dayStartPnl: 0, dailyPnl: 0, highWaterMark: 0, drawdown: 0 }, exchanges: [], interval: { seconds: 1, placed, filled: placed - rejected, rejected, messages: 10, latencyP95: Number.NaN } };
 }
 
 describe('rejection_rate_spike', () => {

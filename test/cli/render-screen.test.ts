@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTelemetry, type TelemetryHandle } from 'trading-telemetry';
 import { renderScreen, type ScreenInput } from '../../src/cli/render-screen.js';
@@ -120,6 +122,21 @@ describe('the terminal view', () => {
     expect(refused.output).toContain('answered 401 (set TRADING_TELEMETRY_TOKEN)');
     const usage = await run(tsx, [cli, 'dance']);
     expect(usage.code).toBe(2);
-    expect(usage.output).toContain('usage: trading-telemetry <report|watch>');
+    expect(usage.output).toContain('trading-telemetry: unknown command dance');
+    expect(usage.output).toContain('usage: trading-telemetry <command> [options]');
+  });
+
+  it.each([['--help'], ['help'], ['report', '--help'], ['watch', '--help'], ['chaos', '--help'], ['chaos', '-h']])('answers %s with its help and exit 0', async (...args) => {
+    const result = await run(tsx, [cli, ...args]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/^usage: trading-telemetry /);
+  });
+
+  it('chaos, outside the repository and without --bot, says exactly what it needs', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'chaos-cwd-'));
+    const result = await run(tsx, [cli, 'chaos', '--short'], '', elsewhere);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('trading-telemetry chaos: no bot to drill: pass --bot "COMMAND ARGS"');
+    expect(result.output).toContain('exists only in a clone of the trading-telemetry repository');
   });
 });

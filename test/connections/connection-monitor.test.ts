@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffDelay, ConnectionMonitor, type FeedState, HealthRegistry, TelemetryConfigError } from 'trading-telemetry';
+import { TelemetryConfigError } from 'trading-telemetry';
+import { ConnectionMonitor, type FeedState } from 'trading-telemetry/connections';
+import { backoffDelay } from '../../src/connections/backoff.js';
+import { HealthRegistry } from '../../src/health/health-registry.js';
 import { FlakyFeedServer } from '../support/flaky-feed-server.js';
 import { metricsHarness, type MetricsHarness } from '../support/metric-collector.js';
 

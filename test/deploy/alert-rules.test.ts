@@ -9,7 +9,7 @@ const deploy = resolve(import.meta.dirname, '../../deploy');
 describe('Prometheus alert rules and the Alertmanager config', () => {
   it('promtool check rules passes on the rule file', async () => {
     const result = await run('promtool', ['check', 'rules', resolve(deploy, 'prometheus/alerts.yml')]);
-    expect(result.output).toContain('SUCCESS: 9 rules found');
+    expect(result.output).toContain('SUCCESS: 17 rules found');
     expect(result.code).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ interface Collector {
   service: { extensions?: string[]; pipelines: Record<string, { receivers: string[]; processors?: string[]; exporters: string[] }> };
 }
 interface Compose {
-  services: Record<string, { ports?: string[]; image?: string; build?: unknown; volumes?: string[] }>;
+  services: Record<string, { ports?: string[]; image?: string; build?: unknown; volumes?: string[]; environment?: Record<string, string> }>;
 }
 
 describe('the compose stack, without a Docker engine', () => {
@@ -78,10 +78,34 @@ describe('the compose stack, without a Docker engine', () => {
     expect(prometheus.scrape_configs.find((s) => s.job_name === 'trading-bot')?.static_configs[0]?.targets).toEqual(['bot:9464']);
   });
 
+  it('the bot answers the name Prometheus scrapes it by, and has a token (it listens beyond loopback)', async () => {
+    const compose = await yaml<Compose>('docker-compose.yml');
+    const prometheus = await yaml<{ scrape_configs: { job_name: string; static_configs: { targets: string[] }[]; authorization?: { credentials_file?: string } }[] }>('deploy/prometheus/prometheus.yml');
+    const job = prometheus.scrape_configs.find((c) => c.job_name === 'trading-bot');
+    const scrapedAs = job?.static_configs[0]?.targets[0]?.split(':')[0] ?? '';
+    const env = compose.services.bot?.environment ?? {};
+    expect(env.OTEL_EXPORTER_PROMETHEUS_HOST).toBe('0.0.0.0');
+    expect((env.TRADING_TELEMETRY_ALLOWED_HOSTS ?? '').split(',')).toContain(scrapedAs);
+    expect(env.TRADING_TELEMETRY_TOKEN).toBeTruthy();
+    expect(job?.authorization?.credentials_file).toBeTruthy();
+  });
+
+  it('both metric paths are wired: Prometheus asks the bot for OpenMetrics first, and takes pushed metrics from the collector', async () => {
+    const prometheus = await yaml<{ scrape_configs: { job_name: string; scrape_protocols?: string[] }[]; otlp?: Record<string, unknown> }>('deploy/prometheus/prometheus.yml');
+    expect(prometheus.scrape_configs.find((s) => s.job_name === 'trading-bot')?.scrape_protocols?.[0]).toBe('OpenMetricsText1.0.0');
+    expect(prometheus.otlp).toEqual({ translation_strategy: 'UnderscoreEscapingWithSuffixes', promote_scope_metadata: true });
+    const compose = await yaml<{ services: Record<string, { command?: string[] }> }>('docker-compose.yml');
+    expect(compose.services.prometheus?.command).toEqual(expect.arrayContaining(['--enable-feature=exemplar-storage', '--web.enable-otlp-receiver']));
+    const c = await yaml<Collector & { exporters: Record<string, { metrics_endpoint?: string }> }>('otel-collector.yaml');
+    expect(c.exporters['otlp_http/prometheus']?.metrics_endpoint).toBe('http://prometheus:9090/api/v1/otlp/v1/metrics');
+    expect(c.service.pipelines.metrics).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_http/prometheus'] });
+  });
+
   it('promtool check config passes on the Prometheus config (with its rule files)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'promconfig-'));
     try {
-      for (const file of ['prometheus.yml', 'alerts.yml']) await copyFile(resolve(root, 'deploy/prometheus', file), join(dir, file));
+      await mkdir(join(dir, 'secrets'));
+      for (const file of ['prometheus.yml', 'alerts.yml', 'secrets/bot_token']) await copyFile(resolve(root, 'deploy/prometheus', file), join(dir, file));
       const result = await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
       expect(result.output).toContain('SUCCESS: 1 rule files found');
       expect(result.code).toBe(0);
@@ -93,7 +117,7 @@ describe('the compose stack, without a Docker engine', () => {
   it('Grafana dashboards are valid JSON that name only provisioned data sources', async () => {
     const provisioned = (await yaml<{ datasources: { uid: string }[] }>('deploy/grafana/provisioning/datasources/datasources.yml')).datasources.map((d) => d.uid);
     expect(provisioned.sort()).toEqual(['jaeger', 'prometheus']);
-    for (const name of ['trading-overview', 'order-lifecycle']) {
+    for (const name of ['trading-overview', 'order-lifecycle', 'exchange-health']) {
       const text = await readFile(resolve(root, `deploy/grafana/dashboards/${name}.json`), 'utf8');
       const dashboard = JSON.parse(text) as { uid: string; panels: { id: number }[] };
       expect(dashboard.uid).toBe(name);

@@ -2,7 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ExchangeView, eventLoopCheck, exchangeCheck, exportCheck, memoryCheck, memoryLimitBytes } from 'trading-telemetry';
+import { exchangeCheck } from 'trading-telemetry/connections';
+import { eventLoopCheck } from '../../src/health/checks/event-loop-check.js';
+import { exportCheck } from '../../src/health/checks/export-check.js';
+import { memoryCheck, memoryLimitBytes } from '../../src/health/checks/memory-check.js';
+import type { ExchangeView } from '../../src/metrics/market-data-metrics.js';
 import { stallEventLoop } from '../../src/chaos/process-faults.js';
 
 const view = (over: Partial<ExchangeView>): ExchangeView => ({ exchange: 'binance', connected: true, stalenessSeconds: 1, messages: 5, ...over });

@@ -67,8 +67,18 @@ describe('graceful shutdown of a running instrumented app', () => {
     expect(receiver.spans.find((s) => s.name === 'cancel-open-orders')?.serviceName).toBe('shutdown-fixture');
   }, 30_000);
 
+  it('no drain delay when no readiness probe was ever answered: nothing routes traffic by it', async () => {
+    app = await startApp({ DRAIN_MILLIS: '20000' });
+    const signalledAt = performance.now();
+    app.child.kill('SIGTERM');
+    expect(await app.exit).toBe(0);
+    expect(performance.now() - signalledAt).toBeLessThan(8_000);
+    expect(app.lines.filter((l) => l.hook !== undefined)).toHaveLength(2); // the hooks still ran
+  }, 30_000);
+
   it('a second signal forces exit at once, with code 1', async () => {
     app = await startApp({ DRAIN_MILLIS: '20000' });
+    expect(await status(`${app.url}/health/ready`)).toBe(200); // probed: the shutdown drains for 20 s
     const signalledAt = performance.now();
     app.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 200));

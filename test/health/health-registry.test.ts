@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HealthRegistry, TelemetryConfigError } from 'trading-telemetry';
+import { TelemetryConfigError } from 'trading-telemetry';
+import { HealthRegistry } from '../../src/health/health-registry.js';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { OnDemandReader } from '../support/metric-collector.js';
 

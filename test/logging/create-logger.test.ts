@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,14 +68,30 @@ describe('createLogger', () => {
         logger.warn({ req: { headers: { authorization: `Bearer ${SECRETS[4]}` } }, signature: SECRETS[3] }, 'request');
         logger.error(`login failed: password=${SECRETS[5]} token=${SECRETS[4]}`);
         child.info({ list: [{ api_key: SECRETS[0] }] }, 'child');
+        logger.error(new Error(`refused: secret=${SECRETS[1]}`));
       },
       { attributes: { 'exchange.api_key': SECRETS[0], 'exchange.venue': 'binance' } },
     );
+    // A correlation id is text from outside (a client order id, or baggage from another process).
+    const order = h.telemetry.orders.track({ exchange: 'binance', symbol: 'BTC-USDT', side: 'buy', quantity: 1, clientOrderId: `cl-1 token=${SECRETS[4]}` });
+    order.run(() => logger.info('placed'));
+    order.rejected('other');
     const everything = out.raw() + JSON.stringify(h.spans().map((s) => s.attributes));
     for (const secret of SECRETS) expect(everything).not.toContain(secret);
-    expect(out.lines).toHaveLength(4);
+    expect(out.lines).toHaveLength(6);
+    expect(out.lines[5]).toMatchObject({ correlation_id: 'cl-1 token=[Redacted]' });
     expect(out.lines[0]).toMatchObject({ component: 'gateway', apiKey: '[Redacted]', nested: { secret: '[Redacted]' } });
     expect(h.span('sign').attributes['exchange.venue']).toBe('binance');
+  });
+
+  it('a correlation id that came as baggage from another process is redacted in the line too', () => {
+    h = tracingHarness();
+    const out = capture();
+    const logger = createLogger({ destination: out.stream, env: {} });
+    const remote = propagation.extract(ROOT_CONTEXT, { baggage: `trading.correlation_id=${encodeURIComponent(`up-1 secret=${SECRETS[1]}`)}` });
+    context.with(remote, () => logger.info('from upstream'));
+    expect(out.raw()).not.toContain(SECRETS[1]);
+    expect(out.lines[0]).toMatchObject({ correlation_id: 'up-1 secret=[Redacted]' });
   });
 
   it('takes its level from LOG_LEVEL and rejects an unknown one, naming the variable', () => {
@@ -93,6 +110,22 @@ describe('createLogger', () => {
     const child = createLogger({ destination: out.stream, env: {} }).child({ component: 'risk' });
     withSpan('check', () => child.info('ok'));
     expect(out.lines[0]).toMatchObject({ component: 'risk', span_id: h.span('check').spanContext().spanId });
+  });
+
+  it('a child that re-binds a key (component) writes it once per line, the child’s value', () => {
+    const out = capture();
+    const root = createLogger({ component: 'bot', destination: out.stream, env: {}, level: 'debug' });
+    const child = root.child({ component: 'orders', desk: 'a' });
+    child.debug('placed');
+    child.child({ component: 'risk' }).info('checked');
+    root.info('root');
+    const raw = out.raw().trim().split('\n');
+    for (const line of raw) expect(line.match(/"component":/g), line).toHaveLength(1);
+    expect(out.lines.map((l) => [l.component, l.desk, l.msg, l.level])).toEqual([
+      ['orders', 'a', 'placed', 20],
+      ['risk', 'a', 'checked', 30],
+      ['bot', undefined, 'root', 30],
+    ]);
   });
 
   it('sends records to the OpenTelemetry logs API, linked to the active span, when asked', () => {

@@ -133,4 +133,21 @@ describe('bad input', () => {
     expect(await rejected(Instruments.fillRatio.name, 'out_of_range')).toBe(1);
     expect(await rejected(Instruments.fillRatio.name, 'negative')).toBe(1);
   });
+
+  it('logs the first refusal per instrument and reason through the library logger, once, with no OTEL_LOG_LEVEL', async () => {
+    const warnings: { fields: object; message: string }[] = [];
+    const logger = { info: () => undefined, error: () => undefined, warn: (fields: object, message: string) => void warnings.push({ fields, message }) };
+    h = metricsHarness({ logger });
+    const orders = h.telemetry.orders.for(key);
+    for (let i = 0; i < 100; i++) orders.stageDuration('sent', NaN);
+    orders.stageDuration('sent', -1);
+    h.telemetry.orders.for({ ...key, exchange: 'bad label' }).placed();
+    expect(warnings.map((w) => w.fields)).toEqual([
+      { instrument: Instruments.stageDuration.name, reason: 'non_finite' },
+      { instrument: Instruments.stageDuration.name, reason: 'negative' },
+      { instrument: Instruments.orders.name, reason: 'invalid_label' },
+    ]);
+    expect(warnings[0]?.message).toMatch(/refused a measurement \(non_finite\).*Further ones are only counted/);
+    expect(await rejected(Instruments.stageDuration.name, 'non_finite')).toBe(100);
+  });
 });

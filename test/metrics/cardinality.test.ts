@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Attr, Instruments, OVERFLOW_ATTRIBUTE, TelemetryConfigError, createTradingTelemetry } from 'trading-telemetry';
+import { Attr, createTradingTelemetry, Instruments, TelemetryConfigError } from 'trading-telemetry';
+import { OVERFLOW_ATTRIBUTE } from 'trading-telemetry/conventions';
 import { type MetricsHarness, metricsHarness } from '../support/metric-collector.js';
 
 describe('cardinality limit', () => {

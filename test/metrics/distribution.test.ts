@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LATENCY_BUCKETS_SECONDS } from 'trading-telemetry';
+import { LATENCY_BUCKETS_SECONDS } from 'trading-telemetry/conventions';
 import { Distribution } from '../../src/metrics/distribution.js';
 
 describe('Distribution', () => {

@@ -1,6 +1,7 @@
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Attr, Instruments, LATENCY_BUCKETS_SECONDS, OVERFLOW_ATTRIBUTE, SLIPPAGE_BUCKETS_BPS } from 'trading-telemetry';
+import { Attr, Instruments } from 'trading-telemetry';
+import { LATENCY_BUCKETS_SECONDS, OVERFLOW_ATTRIBUTE, SLIPPAGE_BUCKETS_BPS } from 'trading-telemetry/conventions';
 import { type MetricsHarness, metricsHarness } from '../support/metric-collector.js';
 
 const btcBuy = { exchange: 'binance', symbol: 'BTC-USDT', side: 'buy', strategy: 'mm' } as const;

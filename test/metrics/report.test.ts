@@ -35,9 +35,9 @@ describe('snapshot and formatReport', () => {
     const report = formatReport(snapshot);
     expect(report).toContain('Uptime: 01h 02m 03s');
     expect(report).toContain('100 placed, 90 filled, 10 rejected');
-    expect(report).toContain('Fill rate: 90.00%');
-    expect(report).toMatch(/Latency: avg 54\.\d\d ms/);
-    expect(report).toContain('P&L: -1,200.00');
+    expect(report).toContain('Fill rate: 90.0%');
+    expect(report).toMatch(/Latency: avg 54\.\d ms/);
+    expect(report).toContain('P&L: −1,200.00'); // a real minus sign, as in the terminal view and the dashboard
     expect(report).toContain('binance: connected');
     const widths = new Set(report.split('\n').map((line) => Array.from(line).length));
     expect(widths.size).toBe(1); // a closed box

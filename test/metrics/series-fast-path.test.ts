@@ -11,7 +11,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTradingTelemetry, SeriesProducer, Instruments, ORDER_STAGES, TERMINAL_STATUSES, type TradingTelemetry } from 'trading-telemetry';
+import { createTradingTelemetry, Instruments, SeriesProducer, type TradingTelemetry } from 'trading-telemetry';
+import { ORDER_STAGES, TERMINAL_STATUSES } from 'trading-telemetry/conventions';
 import { OnDemandReader } from '../support/metric-collector.js';
 
 /** Every instrument the fast path carries: the facade's counters, gauges and histograms. */

@@ -1,23 +1,12 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ActivityGovernor,
-  AnomalyDetector,
-  createLogger,
-  extract,
-  HealthRegistry,
-  inject,
-  ORDER_STAGES,
-  REDACTED,
-  REJECT_REASONS,
-  startTelemetry,
-  type TelemetryHandle,
-  TelemetryConfigError,
-  traced,
-  withCorrelationId,
-  withSpan,
-} from 'trading-telemetry';
+import { createLogger, extract, inject, startTelemetry, TelemetryConfigError, type TelemetryHandle, traced, withCorrelationId, withSpan } from 'trading-telemetry';
+import { AnomalyDetector } from 'trading-telemetry/alerting';
+import { ORDER_STAGES, REJECT_REASONS } from 'trading-telemetry/conventions';
+import { ActivityGovernor } from '../../src/alerting/activity-governor.js';
+import { HealthRegistry } from '../../src/health/health-registry.js';
+import { REDACTED } from '../../src/secrets.js';
 import { resolveConfig } from '../../src/setup/config.js';
 import { anyNumber } from '../support/arbitraries.js';
 import { run } from '../support/processes.js';

@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ORDER_STAGES,
-  ORDER_TYPES,
-  REJECT_REASONS,
-  SIDES,
-  TERMINAL_STATUSES,
-  type OrderKey,
-  type TelemetryHandle,
-  startTelemetry,
-} from 'trading-telemetry';
+import { type OrderKey, startTelemetry, type TelemetryHandle } from 'trading-telemetry';
+import { ORDER_STAGES, ORDER_TYPES, REJECT_REASONS, SIDES, TERMINAL_STATUSES } from 'trading-telemetry/conventions';
 import { anyNumber } from '../support/arbitraries.js';
 import { run } from '../support/processes.js';
 
@@ -67,7 +59,9 @@ describe('every metrics API under arbitrary input (fast-check, 1000 runs each)',
         orders.fillRatio(n as number);
         orders.stageDuration(stage as 'sent', n as number);
         orders.orderDuration(status as 'filled', n as number);
-        if (isValidKey(key) && isCount(n)) expectedPlaced += n as number;
+        // placed(count?: number): an undefined count is no count given, which is one.
+        const placed = n === undefined ? 1 : n;
+        if (isValidKey(key) && isCount(placed)) expectedPlaced += placed as number;
         expect(handle.telemetry.snapshot().orders.placed).toBe(expectedPlaced);
       }),
       { numRuns: RUNS },

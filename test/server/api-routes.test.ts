@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HealthRegistry, LiveStream, MetricsHistory, mountApiRoutes, type OrderSummary, ProcessLifecycle, TelemetryServer } from 'trading-telemetry';
+import type { OrderSummary } from 'trading-telemetry';
+import { mountDashboardApiRoutes } from '../../src/server/routes/dashboard-api-routes.js';
+import { HealthRegistry } from '../../src/health/health-registry.js';
+import { ProcessLifecycle } from '../../src/health/process-lifecycle.js';
+import { MetricsHistory } from '../../src/history/metrics-history.js';
+import { LiveStream } from '../../src/server/live-stream.js';
+import { TelemetryServer } from '../../src/server/telemetry-server.js';
 import { metricsHarness } from '../support/metric-collector.js';
 
 describe('the dashboard API', () => {
@@ -16,7 +22,7 @@ describe('the dashboard API', () => {
     const health = new HealthRegistry();
     health.register('venue', () => ({ status: 'degraded', reason: 'slow' }));
     const server = new TelemetryServer({ host: '127.0.0.1', port: 0 });
-    mountApiRoutes(server, { telemetry: h.telemetry, history, stream, health, lifecycle: new ProcessLifecycle(), serviceName: 'api-test', jaegerUrl: 'http://127.0.0.1:16686' });
+    mountDashboardApiRoutes(server, { telemetry: h.telemetry, history, stream, health, lifecycle: new ProcessLifecycle(), serviceName: 'api-test', jaegerUrl: 'http://127.0.0.1:16686', features: () => ['alerting'], exchanges: () => [] });
     await server.listen();
     cleanup.push(() => h.shutdown(), () => stream.close(), () => server.close());
     return { url: server.url(), history, h, setNow: (ms) => (now = ms) };
@@ -25,7 +31,7 @@ describe('the dashboard API', () => {
   it('serves the config, and the snapshot with stages, health and lifecycle state', async () => {
     const { url, h } = await start();
     h.telemetry.orders.for({ exchange: 'x', symbol: 'BTC-USD', side: 'buy' }).placed(4);
-    expect(await (await fetch(`${url}/api/config`)).json()).toEqual({ serviceName: 'api-test', jaegerUrl: 'http://127.0.0.1:16686', resolutionSeconds: 1 });
+    expect(await (await fetch(`${url}/api/config`)).json()).toEqual({ serviceName: 'api-test', jaegerUrl: 'http://127.0.0.1:16686', resolutionSeconds: 1, features: ['alerting'] });
     const body = (await (await fetch(`${url}/api/snapshot`)).json()) as { snapshot: { orders: { placed: number } }; health: { status: string }; state: string; stages: unknown };
     expect(body.snapshot.orders.placed).toBe(4);
     expect(body.health.status).toBe('degraded');
@@ -44,7 +50,8 @@ describe('the dashboard API', () => {
     expect(all.series.t).toEqual([1_000, 2_000, 3_000]);
     expect(all.series.latencyP50).toEqual([null, null, null]); // NaN (no orders) travels as JSON null
     expect(((await (await fetch(`${url}/api/history?since=2000`)).json()) as { series: { t: number[] } }).series.t).toEqual([3_000]);
-    expect(((await (await fetch(`${url}/api/history?since=nonsense`)).json()) as { series: { t: number[] } }).series.t).toHaveLength(3);
+    expect((await fetch(`${url}/api/history?since=nonsense`)).status).toBe(400);
+    expect(((await (await fetch(`${url}/api/history`)).json()) as { series: { t: number[] } }).series.t).toHaveLength(3);
   });
 
   it('finds orders by correlation id or exchange order id, and opens one by id', async () => {

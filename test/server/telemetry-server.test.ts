@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBody, TelemetryServer } from 'trading-telemetry';
+import { z } from 'zod';
+import { HttpError } from '../../src/server/http-error.js';
+import { TelemetryServer } from '../../src/server/telemetry-server.js';
 
 /** Sends raw bytes and returns the status line (or 'closed' when the server hangs up without one). */
 function raw(port: number, request: string, holdMillis = 0): Promise<string> {
@@ -14,16 +16,19 @@ function raw(port: number, request: string, holdMillis = 0): Promise<string> {
   });
 }
 
-describe('TelemetryServer limits', () => {
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+describe('TelemetryServer', () => {
   let server: TelemetryServer | undefined;
   afterEach(async () => server?.close());
 
   async function start(options: { token?: string; requestTimeoutMillis?: number; maxBodyBytes?: number } = {}): Promise<TelemetryServer> {
     const s = new TelemetryServer({ host: '127.0.0.1', port: 0, ...options });
-    s.route('/api/data', (_req, res) => res.end('data'));
-    s.route('/api/echo', async (req, res) => res.end(await readBody(req, s.maxBodyBytes)), { methods: ['POST'] });
-    s.route('/health/live', (_req, res) => res.end('live'), { public: true });
-    s.route('/assets/*', (_req, res) => res.end('asset'));
+    s.route('GET', '/api/data', (ctx) => ctx.text(200, 'data'));
+    s.route('POST', '/api/echo', async (ctx) => ctx.json(200, await ctx.body(z.strictObject({ text: z.string().max(10) }))));
+    s.route('GET', '/api/items/:id', (ctx) => ctx.json(200, { id: ctx.param('id') }));
+    s.route('GET', '/api/page', (ctx) => ctx.json(200, ctx.query(z.strictObject({ limit: z.coerce.number().int().min(1).max(10) }))));
+    s.route('GET', '/health/live', (ctx) => ctx.text(200, 'live'), { public: true });
     await s.listen();
     server = s;
     return s;
@@ -31,10 +36,35 @@ describe('TelemetryServer limits', () => {
 
   it('answers 413 to a body over the limit', async () => {
     const s = await start({ maxBodyBytes: 1024 });
-    const big = await fetch(`${s.url()}/api/echo`, { method: 'POST', body: 'x'.repeat(4096) });
+    const big = await fetch(`${s.url()}/api/echo`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ text: 'x'.repeat(4096) }) });
     expect(big.status).toBe(413);
-    const ok = await fetch(`${s.url()}/api/echo`, { method: 'POST', body: 'hello' });
-    expect(await ok.text()).toBe('hello');
+    const ok = await fetch(`${s.url()}/api/echo`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ text: 'hello' }) });
+    expect(await ok.json()).toEqual({ text: 'hello' });
+  });
+
+  it('validates JSON bodies and query strings with their schema: 400 naming the field', async () => {
+    const s = await start();
+    const post = (body: string): Promise<Response> => fetch(`${s.url()}/api/echo`, { method: 'POST', headers: JSON_TYPE, body });
+    expect(await (await post('{not json')).json()).toEqual({ error: 'the body is not valid JSON' });
+    const tooLong = await post(JSON.stringify({ text: 'x'.repeat(11) }));
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as { error: string }).error).toMatch(/^body field text /);
+    const unknown = await post(JSON.stringify({ text: 'a', extra: 1 }));
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/^body field extra is not an option/);
+    const badQuery = await fetch(`${s.url()}/api/page?limit=abc`);
+    expect(badQuery.status).toBe(400);
+    expect(((await badQuery.json()) as { error: string }).error).toMatch(/^query parameter limit /);
+    for (const limit of ['0', '-1', '11', '2.5']) expect((await fetch(`${s.url()}/api/page?limit=${limit}`)).status).toBe(400);
+    expect(await (await fetch(`${s.url()}/api/page?limit=3`)).json()).toEqual({ limit: 3 });
+  });
+
+  it('decodes path captures once, and answers 400 (not 500) to a malformed encoding', async () => {
+    const s = await start();
+    expect(await (await fetch(`${s.url()}/api/items/a%2Fb%20c`)).json()).toEqual({ id: 'a/b c' });
+    const bad = await fetch(`${s.url()}/api/items/%zz`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toContain('malformed percent-encoding');
+    expect((await fetch(`${s.url()}/api/items/`)).status).toBe(404);
   });
 
   it('answers 408 to headers that never finish arriving', async () => {
@@ -49,12 +79,12 @@ describe('TelemetryServer limits', () => {
     '/../package.json',
     '/%2e%2e/%2e%2e/etc/passwd',
     '/api/../../src/index.ts',
+    '/api/items/../../../etc/passwd',
     '//etc/passwd',
   ])('never maps %s onto the file system', async (path) => {
     const s = await start();
-    const status = await raw(s.address().port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-    expect(status === 'HTTP/1.1 404 Not Found' || status === 'HTTP/1.1 200 OK').toBe(true);
-    if (status.endsWith('200 OK')) expect(path.startsWith('/assets/')).toBe(true); // a registered prefix answers its own content, never a file
+    const status = await raw(s.address().port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    expect(status).toBe('HTTP/1.1 404 Not Found');
   });
 
   it('requires the bearer token everywhere but public routes: 401 when missing or wrong', async () => {
@@ -74,12 +104,21 @@ describe('TelemetryServer limits', () => {
     expect((await fetch(`${s.url()}/nothing`)).status).toBe(404);
   });
 
-  it('turns a failing handler into a 500 and keeps serving', async () => {
+  it('answers a thrown HttpError with its status, anything else with 500, and keeps serving', async () => {
     const s = await start();
-    s.route('/api/boom', () => {
+    s.route('GET', '/api/teapot', () => {
+      throw new HttpError(418, 'short and stout', { 'retry-after': '7' });
+    });
+    s.route('GET', '/api/boom', () => {
       throw new Error('boom');
     });
-    expect((await fetch(`${s.url()}/api/boom`)).status).toBe(500);
+    const teapot = await fetch(`${s.url()}/api/teapot`);
+    expect(teapot.status).toBe(418);
+    expect(teapot.headers.get('retry-after')).toBe('7');
+    expect(await teapot.json()).toEqual({ error: 'short and stout' });
+    const boom = await fetch(`${s.url()}/api/boom`);
+    expect(boom.status).toBe(500);
+    expect(await boom.json()).toEqual({ error: 'internal error' }); // the message stays in the process
     expect((await fetch(`${s.url()}/api/data`)).status).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TelemetryHandle, startTelemetry } from 'trading-telemetry';
+import { startTelemetry, TelemetryConfigError, type TelemetryHandle } from 'trading-telemetry';
 import { OtlpReceiver } from '../support/otlp-receiver.js';
+import { ingest } from '../support/openmetrics-check.js';
 import { receiver, run } from '../support/processes.js';
 
 describe('startTelemetry', () => {
@@ -51,6 +52,28 @@ describe('startTelemetry', () => {
     expect(promtool.code).toBe(0);
   });
 
+  it('serves OpenMetrics with the order traces’ exemplars to a scraper that prefers it, with the series of the text format', async () => {
+    // No runtime metrics: they appear on their own schedule, between the two scrapes.
+    handle = await startTelemetry({ serviceName: 'bot-under-test', server: { port: 0 }, runtimeMetrics: false, env: {} });
+    const order = handle.telemetry.orders.track({ exchange: 'binance', symbol: 'BTC-USDT', side: 'buy', quantity: 1 });
+    order.sent().acknowledged().filled();
+    const traceId = order.summary().traceId;
+    const scrape = async (accept: string): Promise<Response> => fetch(`${handle?.url ?? ''}/metrics`, { headers: { accept } });
+
+    const openMetrics = await scrape('application/openmetrics-text;version=1.0.0;q=0.7,text/plain;version=0.0.4;q=0.4,*/*;q=0.3');
+    expect(openMetrics.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    const ingested = await ingest(await openMetrics.text(), 'openmetrics');
+    const withExemplars = new Set(ingested.exemplars.map((e) => /__name__="([^"]+)"/.exec(e.series)?.[1]));
+    expect(withExemplars).toEqual(new Set(['trading_order_duration_bucket', 'trading_order_stage_duration_bucket']));
+    expect(new Set(ingested.exemplars.map((e) => e.labels.trace_id))).toEqual(new Set([traceId]));
+
+    const text = await scrape('text/plain;version=0.0.4');
+    expect(text.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const fromText = await ingest(await text.text(), 'prometheus');
+    const series = (samples: readonly { series: string }[]): string[] => samples.map((s) => s.series).sort();
+    expect(series(ingested.samples)).toEqual(series(fromText.samples));
+  });
+
   it('answers 404 for unknown paths', async () => {
     handle = await startTelemetry({ serviceName: 's', server: { port: 0 }, env: {} });
     expect((await fetch(`${handle.url}/nope`)).status).toBe(404);
@@ -58,15 +81,17 @@ describe('startTelemetry', () => {
 
   it('gives a working facade and starts nothing when OTEL_SDK_DISABLED=true', async () => {
     handle = await startTelemetry({ env: { OTEL_SDK_DISABLED: 'true' } });
-    expect(handle.server).toBeUndefined();
+    expect(handle.url).toBeUndefined();
     expect(() => handle?.telemetry.orders.for({ exchange: 'x', symbol: 'y', side: 'buy' }).placed()).not.toThrow();
     await handle.forceFlush();
   });
 
-  it('fails with a typed error, before starting anything, when the port is taken', async () => {
+  it('fails with a TelemetryConfigError naming the port and how to change it when the port is taken', async () => {
     handle = await startTelemetry({ serviceName: 's', server: { port: 0 }, env: {} });
-    const port = handle.server?.address().port ?? 0;
-    await expect(startTelemetry({ serviceName: 's2', server: { port }, env: {} })).rejects.toThrow(/EADDRINUSE/);
+    const port = Number(new URL(handle.url ?? '').port);
+    const taken = startTelemetry({ serviceName: 's2', server: { port }, env: {} });
+    await expect(taken).rejects.toBeInstanceOf(TelemetryConfigError);
+    await expect(taken).rejects.toThrow(new RegExp(`^server\\.port: 127\\.0\\.0\\.1:${port} is already in use; .*OTEL_EXPORTER_PROMETHEUS_PORT`));
   });
 
   it('exports spans over OTLP/HTTP to the configured endpoint on forceFlush', async () => {
@@ -146,5 +171,44 @@ describe('startTelemetry', () => {
     } finally {
       await hanging.close();
     }
+  });
+
+  it('exports the drop counters from 0 even without OTLP, so a healthy process shows a flat line', async () => {
+    handle = await startTelemetry({ serviceName: 's', server: { port: 0 }, env: {} });
+    const text = await (await fetch(`${handle.url}/metrics`)).text();
+    for (const signal of ['traces', 'logs', 'metrics']) {
+      for (const reason of ['queue_full', 'export_failed', 'export_timeout', 'shutdown']) {
+        expect(text).toMatch(new RegExp(`trading_telemetry_dropped_total\\{[^}]*signal="${signal}"[^}]*reason="${reason}"[^}]*\\} 0`));
+      }
+    }
+    expect(text).toMatch(/trading_telemetry_lifecycle_errors_total\{[^}]*reason="unknown_order"[^}]*\} 0/);
+  });
+
+  it('shutdown() is the one way down: draining, the lifecycle hooks in order, then telemetry; it does not exit', async () => {
+    const steps: string[] = [];
+    const started = await startTelemetry({ serviceName: 's', server: { port: 0 }, env: {}, lifecycle: { exit: () => steps.push('exit') } });
+    started.lifecycle.onShutdown('first', () => void steps.push(`first:${started.lifecycle.state}`));
+    started.lifecycle.onShutdown('second', () => void steps.push('second'));
+    const url = started.url ?? '';
+    await started.shutdown('test');
+    await started.shutdown(); // idempotent
+    expect(steps).toEqual(['first:draining', 'second']);
+    expect(started.lifecycle.state).toBe('stopped');
+    expect(started.lifecycle.exitCode).toBe(0);
+    await expect(fetch(`${url}/health/live`)).rejects.toThrow(); // the server is closed
+  });
+
+  it('beyond loopback without a token: a loud warning at start, a reason in /health, state changes off', async () => {
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, error: () => undefined, warn: (_fields: object, message: string) => void warnings.push(message) };
+    handle = await startTelemetry({ serviceName: 's', server: { host: '0.0.0.0', port: 0 }, env: { TRADING_TELEMETRY_CHAOS: '1' }, logger });
+    const port = new URL(handle.url ?? '').port;
+    expect(warnings.find((w) => w.startsWith('SECURITY: serving'))).toMatch(/without a token.*state changes are off.*TRADING_TELEMETRY_TOKEN/);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { checks: { name: string; status: string; reason: string }[] };
+    const exposure = health.checks.find((c) => c.name === 'server_exposure');
+    expect(exposure?.status).toBe('degraded');
+    expect(exposure?.reason).toContain('without a token');
+    const heal = await fetch(`http://127.0.0.1:${port}/chaos/heal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(heal.status).toBe(403);
   });
 });

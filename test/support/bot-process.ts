@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +19,11 @@ export interface BotProcess {
   readonly exit: Promise<number | null>;
   /** The simulated exchange's control API base, e.g. http://127.0.0.1:PORT/control. */
   readonly control: string;
+  /**
+   * Stops the whole process group (npm, its shell, tsx and the bot): SIGTERM for a graceful
+   * shutdown, SIGKILL after `graceMillis`. Killing `child` alone would leave the bot running.
+   */
+  stop(graceMillis?: number): Promise<void>;
 }
 
 export async function startBotProcess(args: readonly string[], env: Record<string, string> = {}): Promise<BotProcess> {
@@ -27,6 +33,8 @@ export async function startBotProcess(args: readonly string[], env: Record<strin
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', BOT_INCIDENTS_PATH: incidents, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stop() reaches every process npm starts.
+    detached: true,
   });
   const exit = new Promise<number | null>((done) => child.once('exit', done));
   const lines: Record<string, unknown>[] = [];
@@ -42,9 +50,46 @@ export async function startBotProcess(args: readonly string[], env: Record<strin
     void exit.then((code) => fail(new Error(`bot exited ${String(code)} before ready: ${stderr}`)));
   });
   const control = `${ready.exchange.replace(/^ws:/, 'http:').replace(/\/ws$/, '')}/control`;
-  return { child, lines, exit, control, ...ready };
+  return { child, lines, exit, control, stop: (graceMillis) => stopGroup(child, graceMillis), ...ready };
 }
 
+/** Signals the process group led by `child`, and resolves once no process of it is left running. */
+async function stopGroup(child: ChildProcess, graceMillis = 10_000): Promise<void> {
+  const group = child.pid;
+  if (group === undefined) return;
+  const signal = (name: NodeJS.Signals): void => {
+    try {
+      process.kill(-group, name);
+    } catch {
+      // ESRCH: the group is gone
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMillis;
+  while (groupRunning(group) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (groupRunning(group)) signal('SIGKILL');
+  await exited(child);
+}
+
+/** Whether a process of `group` still runs (zombies left to a parent that never reaps them do not count). */
+function groupRunning(group: number): boolean {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === group && state !== 'Z') return true;
+  }
+  return false;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
 /** Polls `probe` until it returns a value, or fails after `timeoutMillis`. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMillis = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMillis;

@@ -8,6 +8,8 @@ export interface ReceivedSpan {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId: string;
+  /** The W3C tracestate, '' when none. */
+  readonly traceState: string;
   readonly name: string;
   readonly attributes: Record<string, unknown>;
   /** Span events; `timeUnixNano` in epoch nanoseconds. */
@@ -33,6 +35,7 @@ interface OtlpSpan {
   traceId: string;
   spanId: string;
   parentSpanId?: string;
+  traceState?: string;
   name: string;
   attributes?: OtlpKeyValue[];
   events?: { name: string; attributes?: OtlpKeyValue[]; timeUnixNano?: string | number }[];
@@ -59,6 +62,8 @@ function flatten(attributes: OtlpKeyValue[] | undefined): Record<string, unknown
 export class OtlpReceiver {
   mode: ReceiverMode = 'ok';
   readonly spans: ReceivedSpan[] = [];
+  /** Every request body as received (traces and logs), for tests that search all of it. */
+  readonly bodies: string[] = [];
   requests = 0;
   readonly #server: Server;
 
@@ -79,7 +84,9 @@ export class OtlpReceiver {
           res.writeHead(receiver.mode === 'unavailable' ? 503 : 429, { 'retry-after': '0' }).end();
           return;
         }
-        if (req.url === '/v1/traces') receiver.#decode(Buffer.concat(chunks).toString('utf8'));
+        const body = Buffer.concat(chunks).toString('utf8');
+        receiver.bodies.push(body);
+        if (req.url === '/v1/traces') receiver.#decode(body);
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
@@ -107,6 +114,7 @@ export class OtlpReceiver {
             traceId: span.traceId,
             spanId: span.spanId,
             parentSpanId: span.parentSpanId ?? '',
+            traceState: span.traceState ?? '',
             name: span.name,
             attributes: flatten(span.attributes),
             events: (span.events ?? []).map((e) => ({ name: e.name, attributes: flatten(e.attributes), timeUnixNano: BigInt(e.timeUnixNano ?? 0) })),

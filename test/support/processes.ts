@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Runs a command with `input` on stdin; resolves with its exit code and output. */
-export function run(command: string, args: readonly string[], input = ''): Promise<{ code: number; output: string }> {
+/** Runs a command with `input` on stdin (in `cwd`, by default this one); resolves with its exit code and output. */
+export function run(command: string, args: readonly string[], input = '', cwd?: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

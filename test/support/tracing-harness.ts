@@ -1,9 +1,7 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { createTradingTelemetry, Instruments, type TradingTelemetry, type TradingTelemetryOptions } from 'trading-telemetry';
+import { registerGlobalSdk } from './global-sdk.js';
 import { OnDemandReader } from './metric-collector.js';
 
 /** A real tracing SDK registered globally (context manager, W3C propagators), exporting to memory. */
@@ -12,22 +10,19 @@ export interface TracingHarness {
   readonly telemetry: TradingTelemetry;
   spans(): ReadableSpan[];
   span(name: string): ReadableSpan;
-  /** `trading.telemetry.lifecycle_errors` by reason, as collected now. */
+  /** `trading.telemetry.lifecycle_errors` by reason, as collected now (reasons at 0 left out). */
   lifecycleErrors(): Promise<Record<string, number>>;
+  /** Refused measurements counted for `instrument` and `reason` (0 when none). */
+  rejected(instrument: string, reason: string): Promise<number>;
   shutdown(): Promise<void>;
 }
 
 export function tracingHarness(options: Omit<TradingTelemetryOptions, 'tracerProvider' | 'meterProvider'> = {}): TracingHarness {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  trace.setGlobalTracerProvider(provider);
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
   const reader = new OnDemandReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
+  const unregister = registerGlobalSdk(provider, meterProvider);
   const telemetry = createTradingTelemetry({ ...options, tracerProvider: provider, meterProvider });
   return {
     exporter,
@@ -38,24 +33,32 @@ export function tracingHarness(options: Omit<TradingTelemetryOptions, 'tracerPro
       if (found.length !== 1) throw new Error(`${found.length} spans named ${name}`);
       return found[0] as ReadableSpan;
     },
+    async rejected(instrument, reason) {
+      const { resourceMetrics } = await reader.collect();
+      for (const scope of resourceMetrics.scopeMetrics) {
+        for (const metric of scope.metrics) {
+          if (metric.descriptor.name !== Instruments.rejectedMeasurements.name) continue;
+          const point = metric.dataPoints.find((p) => p.attributes.instrument === instrument && p.attributes.reason === reason);
+          if (point !== undefined) return point.value as number;
+        }
+      }
+      return 0;
+    },
     async lifecycleErrors() {
       const { resourceMetrics } = await reader.collect();
       const errors: Record<string, number> = {};
       for (const scope of resourceMetrics.scopeMetrics) {
         for (const metric of scope.metrics) {
           if (metric.descriptor.name !== Instruments.lifecycleErrors.name) continue;
-          for (const point of metric.dataPoints) errors[String(point.attributes.reason)] = point.value as number;
+          // Every reason is exported from 0; the non-zero ones are what happened.
+          for (const point of metric.dataPoints) if (point.value !== 0) errors[String(point.attributes.reason)] = point.value as number;
         }
       }
       return errors;
     },
     async shutdown() {
       telemetry.close();
-      await provider.shutdown();
-      await meterProvider.shutdown();
-      trace.disable();
-      propagation.disable();
-      context.disable();
+      await unregister();
     },
   };
 }

@@ -231,6 +231,24 @@ describe('order lifecycle tracing', () => {
     expect(h.span('order.lifecycle').attributes[SpanAttr.quantity]).toBe(2);
   });
 
+  it('caps a long client order id: carried bounded and stable, found again by the full id, counted as refused', async () => {
+    h = tracingHarness();
+    const long = `cl-${'x'.repeat(100_000)}`;
+    const order = h.telemetry.orders.track({ ...intent, clientOrderId: long });
+    expect(order.correlationId.length).toBeLessThanOrEqual(128);
+    expect(order.correlationId.startsWith('cl-xxx')).toBe(true);
+    const twin = h.telemetry.orders.track({ ...intent, clientOrderId: `${long}y` });
+    expect(twin.correlationId).not.toBe(order.correlationId); // same prefix, different ids
+    h.telemetry.orders.update(long, { stage: 'cancelled' });
+    expect(order.done).toBe(true);
+    expect(h.telemetry.orders.find(long)?.correlationId).toBe(order.correlationId);
+    twin.cancelled();
+    const attributes = h.spans().map((s) => String(s.attributes[Attr.correlationId]));
+    expect(Math.max(...attributes.map((a) => a.length))).toBeLessThanOrEqual(128);
+    const refused = await h.rejected('trading.correlation_id', 'too_long');
+    expect(refused).toBe(2);
+  });
+
   it('generates a sortable UUIDv7 correlation id when there is no client order id', () => {
     h = tracingHarness();
     const anonymous: OrderIntent = { exchange: intent.exchange, symbol: intent.symbol, side: intent.side, quantity: 1 };

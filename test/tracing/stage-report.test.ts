@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LATENCY_BUCKETS_SECONDS, type OrderStage } from 'trading-telemetry';
+import type { OrderStage } from 'trading-telemetry';
+import { LATENCY_BUCKETS_SECONDS } from 'trading-telemetry/conventions';
 import { Distribution } from '../../src/metrics/distribution.js';
 import { stageReport } from '../../src/tracing/stage-report.js';
 

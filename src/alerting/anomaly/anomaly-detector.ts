@@ -1,6 +1,8 @@
 import type { Meter } from '@opentelemetry/api';
+import { z } from 'zod';
 import { Instruments } from '../../conventions.js';
 import { observeInstrument } from '../../metrics/observable.js';
+import { fn, hasMethods, instance, parseOptions, schemaOf } from '../../validation/parse-options.js';
 import type { RuleContext } from '../alert-types.js';
 import { Ewma } from './ewma.js';
 import { SeasonalBaseline, type SeasonalOptions } from './seasonal-baseline.js';
@@ -69,6 +71,30 @@ export const DEFAULT_WATCHED: readonly WatchedMetric[] = [
   { name: 'message_rate', direction: 'low', minSd: 0.1, read: (c) => (c.interval.seconds > 0 ? c.interval.messages / c.interval.seconds : undefined) },
 ];
 
+const watchedSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  read: fn<WatchedMetric['read']>(),
+  direction: z.enum(['high', 'low', 'both']),
+  minSd: z.number().positive().optional(),
+  sampleSize: fn<NonNullable<WatchedMetric['sampleSize']>>().optional(),
+});
+const metricsSchema = schemaOf<readonly WatchedMetric[]>()(
+  z.array(watchedSchema).refine((metrics) => new Set(metrics.map((m) => m.name)).size === metrics.length, 'watched metric names must be unique'),
+);
+const optionsSchema = schemaOf<AnomalyOptions>()(
+  z.strictObject({
+    zThreshold: z.number().positive().optional(),
+    holdMillis: z.number().min(0).optional(),
+    meter: instance<Meter>('an OpenTelemetry Meter', hasMethods('createObservableCounter')).optional(),
+    onDetection: fn<NonNullable<AnomalyOptions['onDetection']>>().optional(),
+    bucketsPerDay: z.number().int().min(1).max(1440).optional(),
+    alpha: z.number().gt(0).max(1).optional(),
+    warmupSamples: z.number().int().min(1).optional(),
+    minRelativeSd: z.number().min(0).optional(),
+    minSd: z.number().positive().optional(),
+  }),
+);
+
 /**
  * Online anomaly detection against learnt baselines: each watched metric has a time-of-day
  * seasonal baseline (EWMA mean and variance per slot) and is scored as a z-score. The
@@ -86,12 +112,15 @@ export class AnomalyDetector {
   readonly #options: AnomalyOptions;
   #instrumented = false;
 
+  /** @throws TelemetryConfigError naming the option when one is unknown or unusable. */
   constructor(metrics: readonly WatchedMetric[] = DEFAULT_WATCHED, options: AnomalyOptions = {}) {
-    this.#metrics = metrics;
-    this.#options = options;
+    this.#metrics = parseOptions(metricsSchema, metrics, 'metrics');
+    this.#options = parseOptions(optionsSchema, options);
     for (const m of metrics) {
       this.#baselines.set(m.name, new SeasonalBaseline(m.minSd === undefined ? options : { ...options, minSd: m.minSd }));
       this.#volatility.set(m.name, new Ewma(0.05));
+      // Every watched metric's counter exists from the start, at 0, so increase() sees the first detection.
+      this.#counts.set(m.name, 0);
     }
     if (options.meter !== undefined) this.instrument(options.meter);
   }

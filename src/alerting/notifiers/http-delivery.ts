@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { backoffDelay } from '../../connections/backoff.js';
+import { parseOptions, schemaOf } from '../../validation/parse-options.js';
 
 /** Retry policy of an HTTP notifier. */
 export interface DeliveryOptions {
@@ -8,6 +10,26 @@ export interface DeliveryOptions {
   readonly attempts?: number;
   /** First retry delay, in ms, doubling each retry. Default 500. */
   readonly retryDelayMillis?: number;
+}
+
+/** The fields of {@link DeliveryOptions} and a notifier's `name`, for the notifiers' schemas. */
+export const deliveryFields = {
+  timeoutMillis: z.number().positive().optional(),
+  attempts: z.number().int().min(1).max(20).optional(),
+  retryDelayMillis: z.number().min(0).optional(),
+  name: z.string().min(1).max(64).optional(),
+};
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+const endpointOptions = schemaOf<DeliveryOptions & { readonly name?: string }>()(z.strictObject(deliveryFields));
+
+/**
+ * Validates a notifier's endpoint and options at construction.
+ * @throws TelemetryConfigError naming the argument.
+ */
+export function checkEndpoint(notifier: string, url: unknown, options: unknown): void {
+  parseOptions(httpUrl, url, `${notifier} url`);
+  parseOptions(endpointOptions, options, `${notifier} options`);
 }
 
 /**

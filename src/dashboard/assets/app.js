@@ -1,13 +1,21 @@
 // The live dashboard: plain ES module, no framework, no network beyond this server.
-// Data: /api/config, /api/history and /api/snapshot at load, /api/stream (SSE) live,
-// /api/orders for the order list, /api/alerts and /api/incidents when alerting is on.
+// Data: /api/config (with the features this process serves), /api/history and /api/snapshot
+// at load, /api/stream (SSE) live, /api/orders for the order list, /api/exchanges for the
+// instrumented exchanges' health, and /api/alerts and /api/incidents only when the process
+// serves alerting.
 
 const token = new URLSearchParams(location.search).get('access_token');
 const auth = token ? { authorization: `Bearer ${token}` } : {};
 const withToken = (path) => (token ? `${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}` : path);
 const getJson = async (path) => {
   const response = await fetch(path, { headers: auth });
-  if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status}`), { status: response.status });
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+};
+// State changes go as JSON: the server refuses any other type (a cross-site form cannot send it).
+const postJson = async (path, body) => {
+  const response = await fetch(withToken(path), { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${(await response.json().catch(() => ({}))).error ?? ''}`);
   return response.json();
 };
 const $ = (id) => document.getElementById(id);
@@ -112,7 +120,8 @@ function renderSnapshot(s) {
   const pnl = $('k-pnl');
   pnl.textContent = fmtMoney(s.pnl.total);
   pnl.className = `big ${signClass(s.pnl.total)}`;
-  $('k-pnl-sub').textContent = `realized ${fmtMoney(s.pnl.realized)} · unrealized ${fmtMoney(s.pnl.unrealized)}`;
+  const fees = s.pnl.fees === 0 ? '' : ` · fees ${fmtMoney(s.pnl.fees)}`;
+  $('k-pnl-sub').textContent = `realized ${fmtMoney(s.pnl.realized)}${fees} · unrealized ${fmtMoney(s.pnl.unrealized)}`;
   const messages = s.exchanges.reduce((sum, e) => sum + e.messages, 0);
   const rate = series.t.length > 0 ? window.__dashboard.lastSample?.messageRate ?? 0 : 0;
   $('k-md').textContent = `${rate.toFixed(0)}/s`;
@@ -145,21 +154,114 @@ function renderStages(report) {
       el('td', {}, el('span', { class: 'share-bar', style: `width:${Math.max(2, s.share * 60)}px` }), ` ${fmtPct(s.share)}`))));
 }
 
+const ackButton = (a) => (a.state === 'firing' && a.acknowledgedBy === null
+  ? el('button', { class: 'ghost', type: 'button', 'data-ack': a.id, onclick: () => void act(() => postJson(`/api/alerts/${encodeURIComponent(a.id)}/ack`, { by: 'dashboard' })) }, 'Ack')
+  : a.acknowledgedBy === null ? '' : el('span', { class: 'muted' }, `acked by ${a.acknowledgedBy}`));
+
+/** Runs an operator action, then shows its effect at once. */
+async function act(action) {
+  try {
+    await action();
+  } catch (error) {
+    $('alerts-note').textContent = `action failed: ${error.message}`;
+  }
+  await refreshAlerts();
+}
+
+function renderGovernor(governor) {
+  $('governor-bar').hidden = false;
+  const state = $('governor-state');
+  state.textContent = governor.state;
+  state.className = `tag ${governor.state}`;
+  $('governor-reason').textContent = governor.reason ?? '';
+}
+$('governor-halt').addEventListener('click', () => void act(() => postJson('/api/governor', { state: 'halted', reason: 'halted from the dashboard', minutes: 15 })));
+$('governor-auto').addEventListener('click', () => void act(() => postJson('/api/governor', { state: 'auto' })));
+
+function renderRisk(risk) {
+  if (risk === null) return;
+  const daily = $('risk-daily');
+  daily.textContent = fmtMoney(risk.dailyPnl);
+  daily.className = `num ${signClass(risk.dailyPnl)}`;
+  $('risk-drawdown').textContent = fmtMoney(-risk.drawdown);
+  $('risk-hwm').textContent = fmtMoney(risk.highWaterMark);
+}
+
 async function refreshAlerts() {
   try {
-    const [{ alerts }, { incidents }] = await Promise.all([getJson(withToken('/api/alerts')), getJson(withToken('/api/incidents?limit=15'))]);
+    const [{ alerts, governor, risk }, { incidents }] = await Promise.all([getJson(withToken('/api/alerts')), getJson(withToken('/api/incidents?limit=15'))]);
+    renderGovernor(governor);
+    renderRisk(risk);
     $('alerts-note').textContent = `${alerts.filter((a) => a.state === 'firing').length} firing`;
-    $('alerts').tBodies[0].replaceChildren(...(alerts.length === 0 ? [el('tr', {}, el('td', { colspan: '5', class: 'reason' }, 'No active alerts'))] : alerts.map((a) =>
-      el('tr', {}, el('td', {}, a.rule), el('td', {}, tag(a.severity)), el('td', {}, tag(a.state)), el('td', {}, fmtTime(a.since)), el('td', { class: 'reason' }, a.message)))));
+    $('alerts').tBodies[0].replaceChildren(...(alerts.length === 0 ? [el('tr', {}, el('td', { colspan: '6', class: 'reason' }, 'No active alerts'))] : alerts.map((a) =>
+      el('tr', { 'data-rule': a.rule }, el('td', {}, a.rule), el('td', {}, tag(a.severity)), el('td', {}, tag(a.state)), el('td', {}, fmtTime(a.since)), el('td', { class: 'reason' }, a.message), el('td', {}, ackButton(a))))));
     $('incidents').tBodies[0].replaceChildren(...incidents.map((i) =>
       el('tr', {}, el('td', {}, fmtTime(i.at)), el('td', {}, tag(i.kind)), el('td', {}, i.rule), el('td', { class: 'reason' }, i.message ?? ''))));
   } catch (error) {
-    if (error.status === 404) $('alerts-note').textContent = 'alerting is not enabled in this process';
+    $('alerts-note').textContent = `alerts unavailable: ${error.message}`;
   }
 }
 
+// ---- exchange health (each exchange instrumented with trading-telemetry/ccxt) ----
+const fmtSigned = (v, unit) => `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(1)} ${unit}`;
+/** A bar for a share of a limit: amber from `warnAt`, red from `alarmAt`. */
+function meter(share, warnAt, alarmAt) {
+  const value = Number.isFinite(share) ? Math.max(0, share) : 0;
+  const level = value >= alarmAt ? 'alarm' : value >= warnAt ? 'warn' : 'ok';
+  return el('span', { class: `meter ${level}`, role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '1', 'aria-valuenow': value.toFixed(3) }, el('span', { class: 'meter-fill', style: `width:${Math.min(100, value * 100)}%` }));
+}
+
+// Red where the governor throttles the exchange, amber from 0.1 below; ccxt's own throttler is shown, never acted on.
+function limitMeter(limit, share) {
+  return limit.limit === 'ccxt_throttler' ? meter(limit.usage, Infinity, Infinity) : meter(limit.usage, share - 0.1, share);
+}
+
+function refusalTag(refusal) {
+  const left = refusal === null ? 0 : Math.ceil((refusal.until - Date.now()) / 1000);
+  if (left <= 0) return '';
+  return refusal.status === 418 ? tag(`banned (418) · ${left} s left`, 'halted') : tag(`rate limited (429) · ${left} s left`, 'throttled');
+}
+
+function clockLine(clock) {
+  if (clock === null) return el('div', { class: 'clock muted' }, 'clock offset: not measured yet');
+  // The governor halts at recvWindow/2 (signatures start failing beyond it) and health degrades at a quarter.
+  const halfWindow = clock.recvWindowMillis / 2;
+  // A null uncertainty: WebSocket stamps alone measured it, and the offset is at least this.
+  const bound = clock.uncertaintyMillis === null ? 'at least' : `± ${clock.uncertaintyMillis.toFixed(1)} ms`;
+  const share = clock.distanceMillis / halfWindow;
+  return el('div', { class: 'clock', 'data-clock-offset-ms': String(clock.offsetMillis) }, 'clock offset', meter(share, 0.5, 1),
+    el('span', { class: 'num' }, `${fmtSigned(clock.offsetMillis, 'ms')} ${bound}`),
+    el('span', { class: 'muted' }, `halts at ${fmtInt(halfWindow)} ms (recvWindow/2)`));
+}
+
+function renderVenue(x) {
+  const limits = el('table', { class: 'rate-limits' }, el('thead', {}, el('tr', {}, el('th', {}, 'Rate limit'), el('th', { class: 'num' }, 'Used'), el('th', { class: 'num' }, 'Of'), el('th', {}, 'Headroom used'))),
+    el('tbody', {}, ...x.rateLimits.map((r) => el('tr', { 'data-limit': r.limit }, el('td', {}, r.limit), el('td', { class: 'num' }, fmtInt(r.used)), el('td', { class: 'num' }, r.size === null ? '—' : fmtInt(r.size)),
+      el('td', {}, limitMeter(r, x.rateLimitShare), ` ${fmtPct(r.usage)}`)))));
+  const books = el('table', { class: 'books' }, el('thead', {}, el('tr', {}, el('th', {}, 'Book'), el('th', {}, 'State'), el('th', { class: 'num' }, 'Age'), el('th', { class: 'num' }, 'Median gap'), el('th', { class: 'num' }, 'Seq gaps'), el('th', { class: 'num' }, 'Resyncs'), el('th', { class: 'num' }, 'Crossed · locked'))),
+    el('tbody', {}, ...x.books.map((b) => el('tr', { 'data-symbol': b.symbol }, el('td', {}, b.symbol), el('td', {}, b.silent ? tag('zombie') : tag('live')), el('td', { class: 'num' }, b.ageSeconds === null ? '—' : fmtDuration(b.ageSeconds)),
+      el('td', { class: 'num' }, b.medianIntervalMillis === null ? '—' : fmtMillis(b.medianIntervalMillis)), el('td', { class: 'num' }, fmtInt(b.gaps)), el('td', { class: 'num' }, fmtInt(b.resyncs)), el('td', { class: 'num' }, `${fmtInt(b.crossed)} · ${fmtInt(b.locked)}`)))));
+  const blocks = x.blocks.map((b) => el('li', { 'data-block': b.source }, tag(b.level, b.level === 'halt' ? 'halted' : 'throttled'), ` ${b.symbol ?? 'every symbol'}: `, el('span', { class: 'reason' }, b.reason)));
+  return el('article', { class: 'venue', 'data-exchange': x.exchange },
+    el('h3', {}, x.exchange, tag(x.connected ? 'open' : 'disconnected'), refusalTag(x.refusal)),
+    clockLine(x.clock), limits, x.books.length === 0 ? '' : books,
+    blocks.length === 0 ? '' : el('ul', { class: 'blocks' }, ...blocks));
+}
+
+async function refreshExchangeHealth() {
+  try {
+    const { exchanges } = await getJson(withToken('/api/exchanges'));
+    $('exchange-health-card').hidden = exchanges.length === 0; // no exchange instrumented in this process
+    $('exchange-health').replaceChildren(...exchanges.map(renderVenue));
+  } catch (error) {
+    $('exchange-health').replaceChildren(el('p', { class: 'muted' }, `exchange health unavailable: ${error.message}`));
+  }
+}
+
+const alertingServed = () => (config.features ?? []).includes('alerting');
+
 // ---- orders and the waterfall ----
-let config = { jaegerUrl: null };
+let config = { jaegerUrl: null, features: [] };
 let searching = '';
 async function refreshOrders() {
   const { orders } = await getJson(withToken(`/api/orders?limit=30&q=${encodeURIComponent(searching)}`));
@@ -192,7 +294,11 @@ async function openWaterfall(correlationId) {
       el('span', { class: 'bar-value' }, fmtMillis(s.durationMs)));
   }));
   const link = $('wf-link');
-  link.replaceChildren(config.jaegerUrl ? el('a', { href: `${config.jaegerUrl}/trace/${order.traceId}`, target: '_blank', rel: 'noopener' }, 'Open the trace in Jaeger →') : el('span', { class: 'muted' }, 'Set dashboard.jaegerUrl to link traces in Jaeger.'));
+  // Only a kept trace is in Jaeger (orders.keep decides at the order's end); the stages above come from every order.
+  const kept = order.traceKept !== false;
+  link.replaceChildren(!kept
+    ? el('span', { class: 'muted' }, order.done ? 'Trace not exported (not kept by orders.keep, or not sampled): the stages above are all there is.' : 'Open: whether its trace is kept is decided when it ends.')
+    : config.jaegerUrl ? el('a', { href: `${config.jaegerUrl}/trace/${order.traceId}`, target: '_blank', rel: 'noopener' }, 'Open the trace in Jaeger →') : el('span', { class: 'muted' }, 'Set dashboard.jaegerUrl to link traces in Jaeger.'));
   $('waterfall').showModal();
 }
 $('wf-close').addEventListener('click', () => $('waterfall').close());
@@ -212,7 +318,7 @@ async function start() {
   $('service').textContent = config.serviceName;
   document.title = `${config.serviceName} · trading telemetry`;
   const money = (v) => fmtMoney(v);
-  charts.pnl = makeChart('chart-pnl', [['total', '--blue', 'pnlTotal'], ['realized', '--green', 'pnlRealized'], ['unrealized', '--violet', 'pnlUnrealized']], money);
+  charts.pnl = makeChart('chart-pnl', [['total', '--blue', 'pnlTotal'], ['realized net', '--green', 'pnlRealized'], ['unrealized', '--violet', 'pnlUnrealized']], money);
   charts.orders = makeChart('chart-orders', [['placed', '--blue', 'placed'], ['filled', '--green', 'filled'], ['rejected', '--red', 'rejected'], ['cancelled', '--muted', 'cancelled']], (v) => v.toFixed(1));
   charts.latency = makeChart('chart-latency', [['p50', '--teal', 'p50'], ['p95', '--amber', 'p95'], ['p99', '--red', 'p99']], (v) => `${v.toFixed(v < 10 ? 2 : 0)}`);
   const history = await getJson(withToken('/api/history'));
@@ -237,10 +343,13 @@ async function start() {
     renderHealth(latest.health, latest.state);
     renderStages(latest.stages);
     await refreshOrders();
-    await refreshAlerts();
+    await refreshExchangeHealth();
+    if (alertingServed()) await refreshAlerts();
   }, 2000);
   await refreshOrders();
-  await refreshAlerts();
+  await refreshExchangeHealth();
+  if (alertingServed()) await refreshAlerts();
+  else $('alerts-note').textContent = 'alerting is not attached in this process (startAlerting)';
 }
 start().catch((error) => {
   $('status-pill').textContent = 'ERROR';

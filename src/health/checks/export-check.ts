@@ -1,6 +1,26 @@
-import type { ExportHealth } from '../../setup/export-stats.js';
+import type { DropReason } from '../../conventions.js';
 import type { CheckOutcome, HealthCheckFn, HealthStatus } from '../health-check.js';
 import { worst } from '../health-check.js';
+
+/** The telemetry signals we export over OTLP. */
+export type Signal = 'traces' | 'logs' | 'metrics';
+
+/** The health of one signal's export pipeline, as health checks and the dashboard read it. */
+export interface ExportHealth {
+  readonly signal: Signal;
+  /** Items held: waiting, or in the batch being exported (at most maxQueueSize + one batch). */
+  readonly queued: number;
+  /** Items handed to the pipeline so far: exported + dropped + queued. */
+  readonly offered: number;
+  readonly exported: number;
+  readonly dropped: Readonly<Record<DropReason, number>>;
+  readonly consecutiveFailures: number;
+  /** Epoch ms of the last successful export, or null before the first. */
+  readonly lastSuccessAt: number | null;
+  /** Epoch ms of the last failed export, or null before the first. */
+  readonly lastFailureAt: number | null;
+  readonly lastError: string | null;
+}
 
 /** Options of {@link exportCheck}: consecutive failed exports. */
 export interface ExportThresholds {
