@@ -4,6 +4,7 @@ import { runScenario } from '../../src/chaos/chaos-runner.js';
 import { detectionSignals } from '../../src/chaos/detection-signals.js';
 import { FaultyCollector } from '../../src/chaos/faulty-collector.js';
 import type { ChaosScenario, ChaosTargets } from '../../src/chaos/scenario.js';
+import { SCENARIOS } from '../../src/chaos/scenarios.js';
 
 const QUIET: BotObservation = {
   at: 0,
@@ -274,5 +275,12 @@ describe('metric and proxy expectations', () => {
     } finally {
       await collector.close();
     }
+  });
+});
+
+describe('the scenario catalogue', () => {
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s: its fault lasts at least its detection budget in both profiles, so a slow signal is timed, not missed', (_name, scenario) => {
+    expect(scenario.faultMillis.short).toBeGreaterThanOrEqual(scenario.expect.detectWithinMillis);
+    expect(scenario.faultMillis.full).toBeGreaterThanOrEqual(scenario.expect.detectWithinMillis);
   });
 });
