@@ -38,12 +38,18 @@ export interface SuiteResult {
 /** `global.gc` when node runs with --expose-gc (npm run bench does). */
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
+/** How long each case runs, and its fewest calls (tinybench's default, 64, is 64 renders of 50,000 series even in a 50-ms quick run). */
+export interface BenchBudget {
+  readonly timeMillis: number;
+  readonly iterations: number;
+}
+
 /**
  * Runs every case of `suite` in one tinybench run and returns ns/op and ratios. Each case
  * starts on a collected heap, so none pays for the garbage the case before it left.
  */
-export async function runSuite(suite: Suite, timeMillis: number): Promise<SuiteResult> {
-  const bench = new Bench({ time: timeMillis, warmupTime: Math.min(500, timeMillis / 2), setup: () => collectGarbage?.() });
+export async function runSuite(suite: Suite, { timeMillis, iterations }: BenchBudget): Promise<SuiteResult> {
+  const bench = new Bench({ time: timeMillis, warmupTime: Math.min(500, timeMillis / 2), iterations, warmupIterations: Math.min(16, iterations), setup: () => collectGarbage?.() });
   for (const c of suite.cases) bench.add(c.name, c.fn);
   await bench.run();
   const cases: CaseResult[] = bench.tasks.map((task) => {

@@ -14,18 +14,19 @@ import { redactionCostSuite } from './suites/redaction-cost.js';
  * proves the benchmarks still run, and its numbers mean nothing.
  */
 const quick = process.argv.includes('--quick');
-const timeMillis = quick ? 50 : 2_000;
+// Quick: a few calls of each case (the smoke test only needs every case to run).
+const budget = quick ? { timeMillis: 50, iterations: 4 } : { timeMillis: 2_000, iterations: 64 };
 
 const results: SuiteResult[] = [];
 for (const suite of [recordCostSuite(), gaugeCostSuite(), histogramCostSuite(), exemplarCostSuite(), orderInstrumentationSuite(), redactionCostSuite(), ...[1_000, 10_000, 50_000].map(scrapeCostSuite)]) {
-  const result = await runSuite(suite, timeMillis);
+  const result = await runSuite(suite, budget);
   results.push(result);
   console.log(formatSuite(result));
 }
 
 // A real exchange round trip (ccxt against the simulator in this process), after the micro-benchmarks.
 const ccxtSuite = await ccxtCreateOrderSuite();
-const ccxtResult = await runSuite(ccxtSuite.suite, timeMillis);
+const ccxtResult = await runSuite(ccxtSuite.suite, budget);
 await ccxtSuite.close();
 results.push(ccxtResult);
 console.log(formatSuite(ccxtResult));
