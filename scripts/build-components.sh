@@ -93,9 +93,9 @@ build_jaeger() {
 # Prometheus's own module has exclude lines, so `go install …@version` refuses it; the wrapper
 # module pins it (and its go.sum) instead. openmetrics-check is the wrapper's own small program
 # over Prometheus's OpenMetrics parser, at the same version. remove_all_sd is Prometheus's own
-# build tag that leaves out the cloud and Kubernetes service discoveries (their SDKs are half the
-# build: prometheus and promtool took 434 s cold without it, 229 s with it): the shipped configs use static_configs
-# only, and promtool here refuses a config that asks for one of the discoveries left out.
+# build tag that leaves out the cloud and Kubernetes service discoveries, whose SDKs are half the
+# build (prometheus and promtool took 434 s cold without it, 229 s with it). The shipped configs
+# use static_configs only; promtool built so refuses a config that asks for a discovery left out.
 build_prometheus() {
   local scratch="$1" tool version=github.com/prometheus/common/version
   for tool in prometheus promtool; do
@@ -137,8 +137,8 @@ command -v go >/dev/null || fail "needs Go (go1.26 or newer) on PATH"
 components=("$@")
 ((${#components[@]})) || components=(otelcol jaeger prometheus alertmanager)
 # One after another: the builds are CPU-bound, and builds running at once compile the modules they
-# share (gRPC, OpenTelemetry, protobuf) each for itself. All four at once took 738 s on a cold
-# two-core machine; in turn they took 841 s, of which remove_all_sd (build_prometheus) now saves about 200 s.
+# share (gRPC, OpenTelemetry, protobuf) each for itself. On a cold two-core machine all four at
+# once took 738 s, in turn 841 s, and remove_all_sd (build_prometheus) saves 150-200 s of that.
 for component in "${components[@]}"; do
   case "$component" in
     otelcol) build otelcol "$OTELCOL_VERSION" otelcol-trading "$manifest" ;;
